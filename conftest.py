@@ -1,0 +1,83 @@
+"""Pytest plugin: every file under examples/ is a test, once per start method.
+
+Node IDs read ``examples/pool/pool_apply_async.py::spawn``.  Each run goes
+through the same runner and checker as the Sphinx build (``mpexamples``),
+so a page can never show output that fails here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from mpexamples import expect
+from mpexamples.example import Example
+
+ROOT = Path(__file__).parent
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--example-dir",
+        default=str(ROOT / "examples"),
+        help="collect every .py file under this directory as an example "
+        "(default: examples/)",
+    )
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    example_dir = Path(parent.config.getoption("--example-dir")).resolve()
+    if file_path.suffix == ".py" and file_path.resolve().is_relative_to(example_dir):
+        return ExampleFile.from_parent(parent, path=file_path)
+    return None
+
+
+class ExampleFile(pytest.File):
+    """An example; its items are the start methods it runs under."""
+
+    def collect(self):
+        example = Example.at(self.path, ROOT)
+        expectation = example.expectation()  # a malformed one is a collection error
+        methods = example.start_methods(expectation)
+        for method in methods:
+            yield ExampleRun.from_parent(self, name=method, example=example, expectation=expectation)
+        if not methods:
+            # Reported as a skip, never counted as a pass.
+            yield NotHere.from_parent(self, name="unavailable", declared=expectation.start_methods)
+
+
+class ExampleRun(pytest.Item):
+    def __init__(self, *, example: Example, expectation: expect.Expectation, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.example = example
+        self.expectation = expectation
+
+    def runtest(self) -> None:
+        verdict = self.example.verify(self.name, self.expectation)
+        if verdict.problem:
+            raise ExampleFailed(verdict.problem, verdict.result.output)
+
+    def repr_failure(self, excinfo, style=None):
+        if isinstance(excinfo.value, ExampleFailed):
+            problem, output = excinfo.value.args
+            return (
+                f"{self.example.name} failed under the {self.name!r} start method:\n"
+                f"{problem}\n\n--- complete output ---\n{output}"
+            )
+        return super().repr_failure(excinfo, style)
+
+    def reportinfo(self):
+        return self.path, None, f"{self.example.name}::{self.name}"
+
+
+class NotHere(pytest.Item):
+    def __init__(self, *, declared: tuple[str, ...], **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.declared = declared
+
+    def runtest(self) -> None:
+        pytest.skip(f"needs start method {', '.join(self.declared)}, which this platform lacks")
+
+
+class ExampleFailed(Exception):
+    """The run broke a promise of the example's expectation."""

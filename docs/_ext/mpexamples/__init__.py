@@ -1,0 +1,50 @@
+"""Executed examples for Sphinx: show a file, run it, check and show its output.
+
+Modules, one job each:
+
+- :mod:`.expect`: the expectation language and the one checker;
+- :mod:`.runner`: runs a file like a reader would and captures a terminal;
+- :mod:`.example`: an example file, its imports, one checked run;
+- :mod:`.sphinxext`: the ``example`` directive and its event handlers;
+- :mod:`.contract`: no page may hold inline code or pasted output.
+
+The pytest plugin in the project's ``conftest.py`` uses the same modules.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.util.typing import ExtensionMetadata
+
+__version__ = "0.1.0"
+
+
+def setup(app: Sphinx) -> ExtensionMetadata:
+    from . import contract, sphinxext
+
+    app.add_config_value("example_root", "..", "env", str)
+    app.add_config_value("example_dir", "examples", "env", str)
+    app.add_config_value("example_start_method", None, "env", (str, type(None)))
+    app.add_config_value("example_header_marker", "# end of header", "env", str)
+    app.add_config_value(
+        "example_output_caption", "Output · Python {python} · {system} · {start_method}", "env", str
+    )
+    app.add_config_value("example_start_method_note", " (only: {start_methods})", "env", str)
+    app.add_config_value("example_no_output_text", "(no output)", "env", str)
+    app.add_config_value(
+        "example_allowed_languages", ("sh", "bash", "shell", "ini", "toml"), "env", (tuple, list)
+    )
+
+    app.add_node(sphinxext.example_node)
+    app.add_directive("example", sphinxext.ExampleDirective)
+    app.connect("doctree-read", sphinxext.run_examples)
+    app.connect("doctree-read", contract.forbid_inline_code)
+    app.connect("env-purge-doc", sphinxext.purge_doc)
+    app.connect("env-merge-info", sphinxext.merge_info)
+    app.connect("env-get-outdated", sphinxext.reread_failed)
+    app.connect("env-check-consistency", sphinxext.check_orphans)
+    app.connect("build-finished", sphinxext.fail_build)
+    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,89 @@
+"""One example file: where it is, what it imports, and one checked run.
+
+The Sphinx directive and the pytest plugin both go through
+:meth:`Example.verify`, so they run and judge an example the same way.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import expect, runner
+
+#: Seconds an example may run when its expectation names no timeout.
+DEFAULT_TIMEOUT = 30.0
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A run and what the checker said of it (``problem`` is None if fine)."""
+
+    result: runner.RunResult
+    problem: str | None
+
+
+@dataclass(frozen=True)
+class Example:
+    path: Path  # absolute
+    root: Path  # the project root: working directory and base of shown paths
+
+    @classmethod
+    def at(cls, path: Path, root: Path) -> Example:
+        return cls(path.resolve(), root.resolve())
+
+    @property
+    def name(self) -> str:
+        """The path a reader types: ``examples/process/process_basic.py``."""
+        return self.path.relative_to(self.root).as_posix()
+
+    def expectation(self) -> expect.Expectation:
+        return expect.load(self.path)
+
+    def local_modules(self) -> list[Path]:
+        """Modules next to the example that it imports, directly or not."""
+        found: list[Path] = []
+        todo = [self.path]
+        while todo:
+            tree = ast.parse(todo.pop().read_bytes())
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Import):
+                    names = [alias.name for alias in node.names]
+                elif isinstance(node, ast.ImportFrom) and node.module:
+                    names = [node.module]
+                else:
+                    continue
+                for name in names:
+                    module = self.path.parent / (name.replace(".", "/") + ".py")
+                    if module.is_file() and module not in found and module != self.path:
+                        found.append(module)
+                        todo.append(module)
+        return found
+
+    def start_methods(self, expectation: expect.Expectation) -> list[str]:
+        """The methods this example runs under here, platform default first."""
+        available = _available_start_methods()
+        return [m for m in available if m in expectation.start_methods]
+
+    def verify(self, start_method: str, expectation: expect.Expectation | None = None) -> Verdict:
+        """Run once under ``start_method`` and check the expectation."""
+        expectation = expectation or self.expectation()
+        result = runner.run(
+            self.path,
+            self.root,
+            start_method=start_method,
+            timeout=expectation.timeout or DEFAULT_TIMEOUT,
+        )
+        return Verdict(result, expect.check(expectation, result))
+
+
+def _available_start_methods() -> list[str]:
+    import multiprocessing
+
+    return multiprocessing.get_all_start_methods()
+
+
+def find_examples(directory: Path) -> list[Path]:
+    """Every example file under ``directory``, in a stable order."""
+    return sorted(p for p in directory.rglob("*.py") if "__pycache__" not in p.parts)

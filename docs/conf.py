@@ -1,0 +1,51 @@
+"""Sphinx configuration for Python 多进程指南."""
+
+import sys
+from pathlib import Path
+
+# Our extensions live next to this file, like CPython's Doc/tools/extensions.
+sys.path.insert(0, str(Path(__file__).parent / "_ext"))
+
+# -- Project information -----------------------------------------------------
+
+project = "Python 多进程指南"
+author = "Python 多进程指南 contributors"
+copyright = "2026, " + author
+language = "zh_CN"
+
+# -- General configuration ---------------------------------------------------
+
+extensions = [
+    # Ours: run every example and show its real output.
+    "mpexamples",
+    # Third-party.
+    "myst_parser",
+    "sphinx_copybutton",
+]
+exclude_patterns = ["_build"]
+nitpicky = True
+
+# -- Options for MyST --------------------------------------------------------
+
+myst_enable_extensions = ["colon_fence", "deflist"]
+myst_heading_anchors = 3
+
+# -- Options for executed examples (mpexamples) ------------------------------
+
+example_root = ".."
+example_dir = "examples"
+# spawn is the default on macOS and Windows and works on every platform.
+example_start_method = "spawn"
+example_output_caption = "输出 · Python {python} · {system} · 启动方式 {start_method}"
+example_start_method_note = "（本例只适用于 {start_methods}）"
+example_no_output_text = "（没有输出）"
+
+# -- Options for HTML output -------------------------------------------------
+
+html_theme = "furo"
+html_title = project
+
+# -- Options for sphinx-copybutton --------------------------------------------
+
+# Output blocks are not for copying.
+copybutton_selector = "div:not(.example-output) > div.highlight > pre"
