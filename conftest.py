@@ -13,21 +13,22 @@ import pytest
 from mpexamples import expect
 from mpexamples.example import Example
 
-ROOT = Path(__file__).parent
-
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--example-dir",
-        default=str(ROOT / "examples"),
+        default=str(Path(__file__).parent / "examples"),
         help="collect every .py file under this directory as an example "
         "(default: examples/)",
     )
 
 
+def _example_dir(config: pytest.Config) -> Path:
+    return Path(config.getoption("--example-dir")).resolve()
+
+
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
-    example_dir = Path(parent.config.getoption("--example-dir")).resolve()
-    if file_path.suffix == ".py" and file_path.resolve().is_relative_to(example_dir):
+    if file_path.suffix == ".py" and file_path.resolve().is_relative_to(_example_dir(parent.config)):
         return ExampleFile.from_parent(parent, path=file_path)
     return None
 
@@ -36,7 +37,8 @@ class ExampleFile(pytest.File):
     """An example; its items are the start methods it runs under."""
 
     def collect(self):
-        example = Example.at(self.path, ROOT)
+        # Run from the folder above examples/, as the README tells readers to.
+        example = Example.at(self.path, _example_dir(self.config).parent)
         expectation = example.expectation()  # a malformed one is a collection error
         methods = example.start_methods(expectation)
         for method in methods:

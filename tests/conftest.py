@@ -1,0 +1,86 @@
+"""Helpers for the tests of the pipeline itself: throwaway projects."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parent.parent
+FIXTURES = Path(__file__).parent / "fixtures" / "examples"
+
+
+class Project:
+    """A project in a temporary folder: ``docs/`` and ``examples/``."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        (root / "docs").mkdir()
+        (root / "examples").mkdir()
+        self.conf("")
+
+    def conf(self, extra: str) -> None:
+        (self.root / "docs" / "conf.py").write_text(
+            f"import sys\nsys.path.insert(0, {str(ROOT / 'docs' / '_ext')!r})\n"
+            'extensions = ["mpexamples", "myst_parser"]\n' + textwrap.dedent(extra)
+        )
+
+    def page(self, text: str, name: str = "index") -> Path:
+        path = self.root / "docs" / f"{name}.md"
+        path.write_text(textwrap.dedent(text))
+        return path
+
+    def example(self, name: str) -> Path:
+        """Copy fixture ``name`` (and its expectation) into examples/."""
+        for suffix in (".py", ".expect"):
+            shutil.copy(FIXTURES / (name + suffix), self.root / "examples")
+        return self.root / "examples" / (name + ".py")
+
+    def build(self, *args: str) -> subprocess.CompletedProcess[str]:
+        return run_python(
+            "-m", "sphinx", "-b", "html", "-q", *args,
+            "docs", "docs/_build/html", "-d", "docs/_build/doctrees",
+            cwd=self.root,
+        )
+
+    def pytest(self, *args: str) -> subprocess.CompletedProcess[str]:
+        # The project lies outside this repository, so load our conftest.py
+        # as a named plugin, with the options a checkout would use.
+        return run_python(
+            "-m", "pytest", "-p", "conftest", "-p", "no:xdist", "-c", str(ROOT / "pyproject.toml"),
+            "--example-dir", str(self.root / "examples"), str(self.root / "examples"), *args,
+            cwd=ROOT,
+            PYTHONPATH=os.pathsep.join([str(ROOT), str(ROOT / "docs" / "_ext")]),
+        )
+
+
+def run_python(*args: str, cwd: Path, **variables: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", **variables}
+    return subprocess.run(
+        [sys.executable, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300
+    )
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    return Project(tmp_path)
+
+
+def alive(pid: int) -> bool:
+    """Is ``pid`` a live process (not gone, not a zombie)?"""
+    status = Path(f"/proc/{pid}/status")
+    if status.parent.parent.joinpath("self").exists():
+        try:
+            return "\nState:\tZ" not in status.read_text()
+        except FileNotFoundError:
+            return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True

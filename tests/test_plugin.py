@@ -1,0 +1,46 @@
+"""The pytest plugin in conftest.py, run on fixture examples in a subprocess."""
+
+import re
+
+from conftest import alive
+
+
+def test_collects_each_example_once_per_start_method(project):
+    project.example("fixture_stdin")
+    result = project.pytest("--collect-only", "-q")
+    ids = [line.split("/examples/")[-1] for line in result.stdout.splitlines() if "::" in line]
+    assert ids == [f"fixture_stdin.py::{m}" for m in ("fork", "spawn", "forkserver")]
+
+
+def test_deadlock_fails_clearly_and_leaves_nothing(project):
+    project.example("fixture_deadlock")
+    result = project.pytest("-k", "spawn")
+    assert result.returncode == 1, result.stdout
+    assert "examples/fixture_deadlock.py failed under the 'spawn' start method" in result.stdout
+    assert "timed out after 3 s" in result.stdout
+    pids = [int(p) for p in re.findall(r"^(?:parent|child|grandchild) (\d+)$", result.stdout, re.M)]
+    assert len(pids) == 3 and not [pid for pid in pids if alive(pid)]
+
+
+def test_child_traceback_fails_the_test(project):
+    project.example("fixture_child_raises")
+    result = project.pytest("-k", "fork and not forkserver")
+    assert result.returncode == 1
+    assert "the output has 1 traceback(s)" in result.stdout
+
+
+def test_mismatch_names_the_example_and_shows_a_diff(project):
+    example = project.example("fixture_stdin")
+    example.write_text(example.read_text().replace("read {", "got {"))
+    result = project.pytest("-k", "forkserver")
+    assert result.returncode == 1
+    assert "examples/fixture_stdin.py failed under the 'forkserver' start method" in result.stdout
+    assert "-read 0 characters\n+got 0 characters" in result.stdout
+
+
+def test_malformed_expectation_is_a_collection_error(project):
+    example = project.example("fixture_stdin")
+    example.with_suffix(".expect").write_text("timeout: soon\n---\nx\n")
+    result = project.pytest()
+    assert result.returncode != 0
+    assert "fixture_stdin.expect:1: timeout must be a number" in result.stdout

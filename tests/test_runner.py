@@ -1,0 +1,73 @@
+"""The runner: what a terminal shows, nothing left running, no hang."""
+
+import re
+import signal
+
+import pytest
+from conftest import alive
+from mpexamples.example import Example
+
+METHODS = ["fork", "spawn", "forkserver"]
+
+
+def verify(project, name, method="spawn"):
+    return Example.at(project.example(name), project.root).verify(method)
+
+
+def test_deadlock_is_killed_with_all_its_children(project):
+    verdict = verify(project, "fixture_deadlock")
+    assert verdict.result.timed_out
+    assert "timed out after 3 s" in verdict.problem
+    pids = [int(pid) for pid in re.findall(r"(?:parent|child) (\d+)", verdict.result.output)]
+    assert len(pids) == 3, verdict.result.output
+    assert not [pid for pid in pids if alive(pid)]
+
+
+def test_child_traceback_fails_although_parent_exits_0(project):
+    verdict = verify(project, "fixture_child_raises")
+    assert verdict.result.returncode == 0
+    assert "1 traceback(s)" in verdict.problem
+    assert "ValueError: child failed" in verdict.result.output
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_lines_stay_whole_and_in_order(project, method):
+    verdict = verify(project, "fixture_interleave", method)
+    assert verdict.problem is None, verdict.problem
+    lines = verdict.result.output.splitlines()
+    assert len(lines) == 601
+    for letter in "ab":
+        mine = [line for line in lines if line.startswith(letter)]
+        assert mine == [f"{letter}{i:03d} " + letter * 200 for i in range(300)]
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_start_method_is_forced_without_editing_the_example(project, method):
+    verdict = verify(project, "fixture_start_method", method)
+    assert verdict.result.output == f"parent: {method}\nchild: {method}\n"
+
+
+def test_traceback_shows_what_a_reader_sees(project):
+    verdict = verify(project, "fixture_traceback")
+    assert verdict.problem is None, verdict.problem
+    # No runner frames, no build-machine paths.
+    assert "runpy" not in verdict.result.output
+    assert str(project.root) not in verdict.result.output
+
+
+def test_stdin_is_at_end_of_file(project):
+    verdict = verify(project, "fixture_stdin")
+    assert verdict.problem is None, verdict.problem
+
+
+def test_inherited_unbuffered_setting_is_ignored(project, monkeypatch):
+    monkeypatch.setenv("PYTHONUNBUFFERED", "1")
+    test_lines_stay_whole_and_in_order(project, "fork")
+
+
+def test_signal_death_is_named(project, tmp_path):
+    path = project.root / "examples" / "fixture_signal.py"
+    path.write_text(f"import os\nif __name__ == '__main__':\n    os.kill(os.getpid(), {signal.SIGTERM.value})\n")
+    path.with_suffix(".expect").write_text("---\n...\n")
+    verdict = Example.at(path, project.root).verify("spawn")
+    assert "killed by SIGTERM" in verdict.problem

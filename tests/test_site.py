@@ -1,0 +1,174 @@
+"""The Sphinx side: the directive, the build's failures, and the real site."""
+
+import html
+import re
+
+import pytest
+from conftest import ROOT, alive, run_python
+from mpexamples import expect
+from mpexamples.example import Example, find_examples
+from sphinx.util.nodes import make_id
+
+
+def shows(project, name: str, options: str = "") -> None:
+    project.example(name)
+    project.page(f"# T\n\n```{{example}} {name}.py\n{options}```\n")
+
+
+def test_passing_example_shows_source_and_output(project):
+    shows(project, "fixture_stdin", ":emphasize-lines: 6\n")
+    result = project.build("-W")
+    assert result.returncode == 0, result.stderr
+    page = (project.root / "docs/_build/html/index.html").read_text()
+    assert "examples/fixture_stdin.py" in page
+    assert "read 0 characters" in page
+    assert "Output · Python" in page
+
+
+@pytest.mark.parametrize(
+    ("page", "message"),
+    [
+        ("```python\nprint(1)\n```\n", "index.md:3: ERROR: inline code block (language 'python')"),
+        ("```\n42\n```\n", "index.md:3: ERROR: inline code block (language 'default')"),
+        ("```{code-block} python\nx = 1\n```\n", "inline code block (language 'python')"),
+        ("    indented = True\n", "inline code block"),
+    ],
+)
+def test_inline_code_or_pasted_output_fails(project, page, message):
+    shows(project, "fixture_stdin")
+    project.page(f"# T\n\n{page}\n```{{example}} fixture_stdin.py\n```\n")
+    result = project.build()  # no -W: these are errors, not warnings
+    assert result.returncode == 1
+    assert message in result.stderr
+
+
+def test_shell_commands_are_allowed(project):
+    shows(project, "fixture_stdin")
+    project.page("# T\n\n```sh\ntox -e docs\n```\n\n```{example} fixture_stdin.py\n```\n")
+    assert project.build("-W").returncode == 0
+
+
+def test_orphan_example_fails(project):
+    shows(project, "fixture_stdin")
+    project.example("fixture_start_method")
+    result = project.build()
+    assert result.returncode == 1
+    assert "example examples/fixture_start_method.py is shown on no page" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("directive", "message"),
+    [
+        ("```{example} nowhere.py\n```", "index.md:3: ERROR: example: example file"),
+        ("```{example} ../docs/conf.py\n```", "index.md:3: ERROR: example: '../docs/conf.py' is not a .py file under"),
+        ("```{example} fixture_stdin.py\n:colour: red\n```", "index.md:4: WARNING: 'example': Unknown option key: 'colour'"),
+        ("```{example} fixture_stdin.py\n:emphasize-lines: 99\n```", "emphasize-lines '99' goes past"),
+    ],
+)
+def test_bad_directive_input_is_an_error_with_page_and_line(project, directive, message):
+    project.example("fixture_stdin")
+    project.page(f"# T\n\n{directive}\n")
+    result = project.build("-W", "--keep-going")
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_malformed_expectation_fails_the_build(project):
+    shows(project, "fixture_stdin")
+    (project.root / "examples/fixture_stdin.expect").write_text("---\n{pdi}\n")
+    result = project.build()
+    assert result.returncode == 1
+    assert "fixture_stdin.expect:2: unknown placeholder {pdi}" in result.stderr
+
+
+def test_mismatch_fails_and_is_never_cached(project):
+    shows(project, "fixture_stdin")
+    example = project.root / "examples/fixture_stdin.py"
+    example.write_text(example.read_text().replace("read {", "got {"))
+    for _ in range(2):  # the second build must not reuse the failed page
+        result = project.build()
+        assert result.returncode == 1
+        assert "index.md:3: ERROR: example examples/fixture_stdin.py failed under" in result.stderr
+        assert "-read 0 characters\n+got 0 characters" in result.stderr
+
+
+def test_edited_example_shows_fresh_output(project):
+    shows(project, "fixture_stdin")
+    assert project.build("-W").returncode == 0
+    example = project.root / "examples/fixture_stdin.py"
+    example.write_text(example.read_text().replace("characters", "characters!"))
+    (project.root / "examples/fixture_stdin.expect").write_text("---\nread 0 characters!\n")
+    assert project.build("-W").returncode == 0
+    assert "read 0 characters!" in (project.root / "docs/_build/html/index.html").read_text()
+
+
+def test_deadlock_fails_the_build_and_leaves_nothing(project):
+    shows(project, "fixture_deadlock")
+    result = project.build()
+    assert result.returncode == 1
+    assert "timed out after 3 s" in result.stderr
+    page = (project.root / "docs/_build/html/index.html").read_text()
+    pids = [int(p) for p in re.findall(r"(?:parent|child) (\d+)", page)]
+    assert len(pids) == 3 and not [pid for pid in pids if alive(pid)]
+
+
+def test_child_traceback_fails_the_build(project):
+    shows(project, "fixture_child_raises")
+    result = project.build()
+    assert result.returncode == 1
+    assert "the output has 1 traceback(s)" in result.stderr
+
+
+def test_declared_start_method_is_used_and_said(project):
+    shows(project, "fixture_start_method")
+    expectation = project.root / "examples/fixture_start_method.expect"
+    expectation.write_text("start-methods: forkserver\n---\nparent: forkserver\nchild: forkserver\n")
+    assert project.build("-W").returncode == 0
+    page = (project.root / "docs/_build/html/index.html").read_text()
+    assert "forkserver (only: forkserver)" in page
+
+
+# -- the real site ------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    out = tmp_path_factory.mktemp("site")
+    result = run_python(
+        "-m", "sphinx", "-n", "-W", "--keep-going", "-b", "html", "-q",
+        "-d", str(out / "doctrees"), "docs", str(out / "html"),
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == "", result.stderr  # not one warning
+    return out / "html"
+
+
+def output_blocks(page: str) -> dict[str, str]:
+    blocks = {}
+    for match in re.finditer(r'id="(example-[^"]+-output(?:-\d+)?)".*?<pre>(.*?)</pre>', page, re.S):
+        text = html.unescape(re.sub(r"<[^>]+>", "", match.group(2)))
+        blocks[match.group(1)] = text
+    return blocks
+
+
+def test_every_example_on_the_site_shows_output_that_passes(site):
+    examples = [Example.at(p, ROOT) for p in find_examples(ROOT / "examples")]
+    ids = {make_id(f"example-{e.name}-output"): e for e in examples}
+    checked = set()
+    for page in site.rglob("*.html"):
+        for block_id, text in output_blocks(page.read_text()).items():
+            example = ids[re.sub(r"-\d+$", "", block_id)]
+            outcome = expect_outcome(text, example)
+            assert expect.check(example.expectation(), outcome) is None, (page, example.name)
+            checked.add(example.name)
+    assert checked == {e.name for e in examples}
+
+
+def expect_outcome(text: str, example: Example):
+    """The page shows output only; its exit status passed the build already."""
+    from types import SimpleNamespace
+
+    return SimpleNamespace(
+        output=text, returncode=example.expectation().exit_code, timed_out=False, timeout=0
+    )
