@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from mpexamples import expect
 from mpexamples.example import Example
 
@@ -18,8 +19,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--example-dir",
         default=str(Path(__file__).parent / "examples"),
-        help="collect every .py file under this directory as an example "
-        "(default: examples/)",
+        help="collect every .py file under this directory as an example (default: examples/)",
     )
 
 
@@ -28,7 +28,9 @@ def _example_dir(config: pytest.Config) -> Path:
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
-    if file_path.suffix == ".py" and file_path.resolve().is_relative_to(_example_dir(parent.config)):
+    if file_path.suffix == ".py" and file_path.resolve().is_relative_to(
+        _example_dir(parent.config)
+    ):
         return ExampleFile.from_parent(parent, path=file_path)
     return None
 
@@ -42,7 +44,9 @@ class ExampleFile(pytest.File):
         expectation = example.expectation()  # a malformed one is a collection error
         methods = example.start_methods(expectation)
         for method in methods:
-            yield ExampleRun.from_parent(self, name=method, example=example, expectation=expectation)
+            yield ExampleRun.from_parent(
+                self, name=method, example=example, expectation=expectation
+            )
         if not methods:
             # Reported as a skip, never counted as a pass.
             yield NotHere.from_parent(self, name="unavailable", declared=expectation.start_methods)

@@ -43,8 +43,16 @@ class Project:
 
     def build(self, *args: str) -> subprocess.CompletedProcess[str]:
         return run_python(
-            "-m", "sphinx", "-b", "html", "-q", *args,
-            "docs", "docs/_build/html", "-d", "docs/_build/doctrees",
+            "-m",
+            "sphinx",
+            "-b",
+            "html",
+            "-q",
+            *args,
+            "docs",
+            "docs/_build/html",
+            "-d",
+            "docs/_build/doctrees",
             cwd=self.root,
         )
 
@@ -52,8 +60,18 @@ class Project:
         # The project lies outside this repository, so load our conftest.py
         # as a named plugin, with the options a checkout would use.
         return run_python(
-            "-m", "pytest", "-p", "conftest", "-p", "no:xdist", "-c", str(ROOT / "pyproject.toml"),
-            "--example-dir", str(self.root / "examples"), str(self.root / "examples"), *args,
+            "-m",
+            "pytest",
+            "-p",
+            "conftest",
+            "-p",
+            "no:xdist",
+            "-c",
+            str(ROOT / "pyproject.toml"),
+            "--example-dir",
+            str(self.root / "examples"),
+            str(self.root / "examples"),
+            *args,
             cwd=ROOT,
             PYTHONPATH=os.pathsep.join([str(ROOT), str(ROOT / "docs" / "_ext")]),
         )

@@ -4,6 +4,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+
 from mpexamples.expect import ExpectationError, check, parse
 
 

@@ -4,6 +4,7 @@ import re
 import signal
 
 import pytest
+
 from conftest import alive
 from mpexamples.example import Example
 
@@ -67,7 +68,9 @@ def test_inherited_unbuffered_setting_is_ignored(project, monkeypatch):
 
 def test_signal_death_is_named(project, tmp_path):
     path = project.root / "examples" / "fixture_signal.py"
-    path.write_text(f"import os\nif __name__ == '__main__':\n    os.kill(os.getpid(), {signal.SIGTERM.value})\n")
+    path.write_text(
+        f"import os\nif __name__ == '__main__':\n    os.kill(os.getpid(), {signal.SIGTERM.value})\n"
+    )
     path.with_suffix(".expect").write_text("---\n...\n")
     verdict = Example.at(path, project.root).verify("spawn")
     assert "killed by SIGTERM" in verdict.problem

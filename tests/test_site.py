@@ -4,10 +4,11 @@ import html
 import re
 
 import pytest
+from sphinx.util.nodes import make_id
+
 from conftest import ROOT, alive, run_python
 from mpexamples import expect
 from mpexamples.example import Example, find_examples
-from sphinx.util.nodes import make_id
 
 
 def shows(project, name: str, options: str = "") -> None:
@@ -60,9 +61,18 @@ def test_orphan_example_fails(project):
     ("directive", "message"),
     [
         ("```{example} nowhere.py\n```", "index.md:3: ERROR: example: example file"),
-        ("```{example} ../docs/conf.py\n```", "index.md:3: ERROR: example: '../docs/conf.py' is not a .py file under"),
-        ("```{example} fixture_stdin.py\n:colour: red\n```", "index.md:4: WARNING: 'example': Unknown option key: 'colour'"),
-        ("```{example} fixture_stdin.py\n:emphasize-lines: 99\n```", "emphasize-lines '99' goes past"),
+        (
+            "```{example} ../docs/conf.py\n```",
+            "index.md:3: ERROR: example: '../docs/conf.py' is not a .py file under",
+        ),
+        (
+            "```{example} fixture_stdin.py\n:colour: red\n```",
+            "index.md:4: WARNING: 'example': Unknown option key: 'colour'",
+        ),
+        (
+            "```{example} fixture_stdin.py\n:emphasize-lines: 99\n```",
+            "emphasize-lines '99' goes past",
+        ),
     ],
 )
 def test_bad_directive_input_is_an_error_with_page_and_line(project, directive, message):
@@ -122,7 +132,9 @@ def test_child_traceback_fails_the_build(project):
 def test_declared_start_method_is_used_and_said(project):
     shows(project, "fixture_start_method")
     expectation = project.root / "examples/fixture_start_method.expect"
-    expectation.write_text("start-methods: forkserver\n---\nparent: forkserver\nchild: forkserver\n")
+    expectation.write_text(
+        "start-methods: forkserver\n---\nparent: forkserver\nchild: forkserver\n"
+    )
     assert project.build("-W").returncode == 0
     page = (project.root / "docs/_build/html/index.html").read_text()
     assert "forkserver (only: forkserver)" in page
@@ -135,8 +147,18 @@ def test_declared_start_method_is_used_and_said(project):
 def site(tmp_path_factory):
     out = tmp_path_factory.mktemp("site")
     result = run_python(
-        "-m", "sphinx", "-n", "-W", "--keep-going", "-b", "html", "-q",
-        "-d", str(out / "doctrees"), "docs", str(out / "html"),
+        "-m",
+        "sphinx",
+        "-n",
+        "-W",
+        "--keep-going",
+        "-b",
+        "html",
+        "-q",
+        "-d",
+        str(out / "doctrees"),
+        "docs",
+        str(out / "html"),
         cwd=ROOT,
     )
     assert result.returncode == 0, result.stderr
@@ -146,7 +168,9 @@ def site(tmp_path_factory):
 
 def output_blocks(page: str) -> dict[str, str]:
     blocks = {}
-    for match in re.finditer(r'id="(example-[^"]+-output(?:-\d+)?)".*?<pre>(.*?)</pre>', page, re.S):
+    for match in re.finditer(
+        r'id="(example-[^"]+-output(?:-\d+)?)".*?<pre>(.*?)</pre>', page, re.S
+    ):
         text = html.unescape(re.sub(r"<[^>]+>", "", match.group(2)))
         blocks[match.group(1)] = text
     return blocks

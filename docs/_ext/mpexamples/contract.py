@@ -22,7 +22,9 @@ logger = logging.getLogger(__name__)
 
 def forbid_inline_code(app: Sphinx, doctree: nodes.document) -> None:
     allowed = set(app.config.example_allowed_languages)
-    for block in doctree.findall(lambda n: isinstance(n, (nodes.literal_block, nodes.doctest_block))):
+    for block in doctree.findall(
+        lambda n: isinstance(n, (nodes.literal_block, nodes.doctest_block))
+    ):
         if block.get(FROM_EXAMPLE):
             continue
         language = block.get("language") or "none"

@@ -166,8 +166,7 @@ def _parse_header(lines: list[str], path: Path) -> dict:
             unknown = sorted(set(methods) - set(START_METHODS))
             if unknown:
                 raise ExpectationError(
-                    f"{where}: unknown start method(s) {unknown}; "
-                    f"choose from {list(START_METHODS)}"
+                    f"{where}: unknown start method(s) {unknown}; choose from {list(START_METHODS)}"
                 )
             header["start_methods"] = methods
         elif key == "traceback":
@@ -176,8 +175,7 @@ def _parse_header(lines: list[str], path: Path) -> dict:
             header["traceback"] = True
         else:
             raise ExpectationError(
-                f"{where}: unknown key {key!r}; known keys: exit, timeout, "
-                f"start-methods, traceback"
+                f"{where}: unknown key {key!r}; known keys: exit, timeout, start-methods, traceback"
             )
     return header
 
@@ -233,7 +231,7 @@ def _pattern(text: str, lineno: int, where: str, optional: bool = False) -> Patt
         elif name in PLACEHOLDERS:
             parts.append(f"(?:{PLACEHOLDERS[name]})")
         else:
-            known = ", ".join("{%s}" % p for p in PLACEHOLDERS)
+            known = ", ".join(f"{{{p}}}" for p in PLACEHOLDERS)
             raise ExpectationError(
                 f"{where}: unknown placeholder {{{name}}}; known: {known} "
                 f"(write {{{{{name}}}}} for the literal text)"
@@ -273,9 +271,7 @@ def check(expectation: Expectation, outcome: Outcome) -> str | None:
         problems.append(mismatch)
     if not problems:
         return None
-    return "\n".join(
-        [*(f"- {p}" for p in problems), "", *_diff(expectation, lines)]
-    )
+    return "\n".join([*(f"- {p}" for p in problems), "", *_diff(expectation, lines)])
 
 
 def _status_problems(expectation: Expectation, outcome: Outcome, lines: list[str]) -> list[str]:
@@ -319,8 +315,14 @@ def _match(items: tuple[Item, ...], lines: list[str]) -> str | None:
         if not reached:
             pos = max(positions)
             got = repr(lines[pos]) if pos < end else "the end of the output"
-            what = "the lines of the '(any order)' group" if isinstance(item, Group) else repr(item.text)
-            return f"output line {pos + 1} is {got}, expected {what} (expectation line {item.lineno})"
+            what = (
+                "the lines of the '(any order)' group"
+                if isinstance(item, Group)
+                else repr(item.text)
+            )
+            return (
+                f"output line {pos + 1} is {got}, expected {what} (expectation line {item.lineno})"
+            )
         positions = reached
     if end not in positions:
         pos = max(positions)

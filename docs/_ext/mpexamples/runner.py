@@ -13,6 +13,7 @@ interrupted, the whole process group is killed, grandchildren included.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import platform
@@ -156,10 +157,8 @@ def _read_some(master: int, chunks: list[bytes], seconds: float) -> bool:
 
 def _kill_group(process: subprocess.Popen) -> None:
     """Kill every process left in the example's group; reap the leader."""
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):  # already empty
         os.killpg(process.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass  # the group is already empty
     if process.returncode is None:
         process.wait()
 

@@ -87,7 +87,9 @@ def run_examples(app: Sphinx, doctree: nodes.document) -> None:
             continue
         methods = example.start_methods(expectation)
         if not methods:
-            report_failure(app.env, node, f"{example.name}: this platform offers none of its start-methods")
+            report_failure(
+                app.env, node, f"{example.name}: this platform offers none of its start-methods"
+            )
             node.replace_self([])
             continue
         wanted = app.config.example_start_method
@@ -197,7 +199,9 @@ def purge_doc(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
     state.failed.discard(docname)
 
 
-def merge_info(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
+def merge_info(
+    app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment
+) -> None:
     state, theirs = _state(env), _state(other)
     for docname in docnames:
         if docname in theirs.used:
@@ -214,7 +218,9 @@ def reread_failed(app, env, added, changed, removed) -> list[str]:
 def check_orphans(app: Sphinx, env: BuildEnvironment) -> None:
     shown = set().union(*_state(env).used.values())
     root = _root(env)
-    orphans = [p for p in find_examples(_examples_dir(env)) if Example.at(p, root).name not in shown]
+    orphans = [
+        p for p in find_examples(_examples_dir(env)) if Example.at(p, root).name not in shown
+    ]
     for path in orphans:
         logger.error(
             "example %s is shown on no page; add an {example} directive for it",
