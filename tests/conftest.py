@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -87,6 +88,14 @@ def run_python(*args: str, cwd: Path, **variables: str) -> subprocess.CompletedP
 @pytest.fixture
 def project(tmp_path: Path) -> Project:
     return Project(tmp_path)
+
+
+def survivors(pids: list[int], grace: float = 5.0) -> list[int]:
+    """The ``pids`` still alive after ``grace`` seconds (a kill takes a moment)."""
+    deadline = time.monotonic() + grace
+    while (left := [pid for pid in pids if alive(pid)]) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return left
 
 
 def alive(pid: int) -> bool:

@@ -2,7 +2,7 @@
 
 import re
 
-from conftest import alive
+from conftest import survivors
 
 
 def test_collects_each_example_once_per_start_method(project):
@@ -19,7 +19,7 @@ def test_deadlock_fails_clearly_and_leaves_nothing(project):
     assert "examples/fixture_deadlock.py failed under the 'spawn' start method" in result.stdout
     assert "timed out after 3 s" in result.stdout
     pids = [int(p) for p in re.findall(r"^(?:parent|child|grandchild) (\d+)$", result.stdout, re.M)]
-    assert len(pids) == 3 and not [pid for pid in pids if alive(pid)]
+    assert len(pids) == 3 and not survivors(pids)
 
 
 def test_child_traceback_fails_the_test(project):

@@ -5,7 +5,7 @@ import signal
 
 import pytest
 
-from conftest import alive
+from conftest import survivors
 from mpexamples.example import Example
 
 METHODS = ["fork", "spawn", "forkserver"]
@@ -21,7 +21,7 @@ def test_deadlock_is_killed_with_all_its_children(project):
     assert "timed out after 3 s" in verdict.problem
     pids = [int(pid) for pid in re.findall(r"(?:parent|child) (\d+)", verdict.result.output)]
     assert len(pids) == 3, verdict.result.output
-    assert not [pid for pid in pids if alive(pid)]
+    assert not survivors(pids)
 
 
 def test_child_traceback_fails_although_parent_exits_0(project):
@@ -74,3 +74,11 @@ def test_signal_death_is_named(project, tmp_path):
     path.with_suffix(".expect").write_text("---\n...\n")
     verdict = Example.at(path, project.root).verify("spawn")
     assert "killed by SIGTERM" in verdict.problem
+
+
+def test_process_left_behind_is_killed_without_a_timeout(project):
+    verdict = verify(project, "fixture_leftover")
+    assert verdict.problem is None, verdict.problem
+    assert verdict.result.duration < 10
+    pid = int(verdict.result.output.split()[-1])
+    assert not survivors([pid])

@@ -6,7 +6,7 @@ import re
 import pytest
 from sphinx.util.nodes import make_id
 
-from conftest import ROOT, alive, run_python
+from conftest import ROOT, run_python, survivors
 from mpexamples import expect
 from mpexamples.example import Example, find_examples
 
@@ -119,7 +119,7 @@ def test_deadlock_fails_the_build_and_leaves_nothing(project):
     assert "timed out after 3 s" in result.stderr
     page = (project.root / "docs/_build/html/index.html").read_text()
     pids = [int(p) for p in re.findall(r"(?:parent|child) (\d+)", page)]
-    assert len(pids) == 3 and not [pid for pid in pids if alive(pid)]
+    assert len(pids) == 3 and not survivors(pids)
 
 
 def test_child_traceback_fails_the_build(project):

@@ -21,6 +21,7 @@ import select
 import signal
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +31,14 @@ SITE_DIR = Path(__file__).with_name("site")
 START_METHOD_VARIABLE = "MPEXAMPLES_START_METHOD"
 #: How long to wait for output after a kill before giving up on it.
 DRAIN_SECONDS = 2.0
+#: How long processes may go on printing after the example's own process exited.
+LINGER_SECONDS = 2.0
+#: How often to look whether the example's own process has exited.
+POLL_SECONDS = 0.1
+
+
+_running: set[subprocess.Popen] = set()
+_running_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -44,13 +53,6 @@ class RunResult:
     start_method: str
     python: str = platform.python_version()
     system: str = platform.system()
-
-
-def default_start_method() -> str:
-    """The start method this platform and Python use when none is set."""
-    import multiprocessing
-
-    return multiprocessing.get_all_start_methods()[0]
 
 
 def environment(start_method: str) -> dict[str, str]:
@@ -104,11 +106,15 @@ def run(example: Path, root: Path, *, start_method: str, timeout: float) -> RunR
         raise
     finally:
         os.close(slave)
+    with _running_lock:
+        _running.add(process)
     try:
         output, timed_out = _read_until_exit(master, process, started + timeout)
-    finally:
+    finally:  # also on Ctrl-C: nothing the example started survives
         _kill_group(process)
         os.close(master)
+        with _running_lock:
+            _running.discard(process)
     return RunResult(
         output=tidy(output.decode("utf-8", errors="replace"), root),
         returncode=None if timed_out else process.returncode,
@@ -120,39 +126,59 @@ def run(example: Path, root: Path, *, start_method: str, timeout: float) -> RunR
 
 
 def _read_until_exit(master: int, process: subprocess.Popen, deadline: float) -> tuple[bytes, bool]:
-    """Read until every process has closed the terminal, or the deadline."""
+    """Read the terminal until the example ends; True if it timed out.
+
+    Output ends when every process has closed the terminal, or
+    ``LINGER_SECONDS`` after the example's own process exited: helpers such
+    as the forkserver or resource tracker exit by themselves well before,
+    and a process the example left behind must not hold the run open.
+    """
     chunks: list[bytes] = []
-    while _read_some(master, chunks, deadline - time.monotonic()):
-        pass
-    if time.monotonic() < deadline:
-        try:  # the terminal is closed; the example may still be exiting
-            process.wait(max(deadline - time.monotonic(), 0))
-            return b"".join(chunks), False
-        except subprocess.TimeoutExpired:
-            pass
+    exited_at = None
+    while True:
+        now = time.monotonic()
+        if exited_at is None and process.poll() is not None:
+            exited_at = now
+        limit = deadline if exited_at is None else min(deadline, exited_at + LINGER_SECONDS)
+        if now >= limit:
+            break
+        data = _read(master, min(limit - now, POLL_SECONDS))
+        if data == b"":
+            break
+        if data:
+            chunks.append(data)
+    try:
+        process.wait(max(deadline - time.monotonic(), 0))
+        timed_out = False
+    except subprocess.TimeoutExpired:
+        timed_out = True
     _kill_group(process)
     drain_until = time.monotonic() + DRAIN_SECONDS
-    while _read_some(master, chunks, drain_until - time.monotonic()):
-        pass
-    process.wait()
-    return b"".join(chunks), True
+    while (data := _read(master, drain_until - time.monotonic())) is not None and data:
+        chunks.append(data)
+    return b"".join(chunks), timed_out
 
 
-def _read_some(master: int, chunks: list[bytes], seconds: float) -> bool:
-    """Append what arrives within ``seconds``; False at end of output or time."""
-    if seconds <= 0:
-        return False
-    ready, _, _ = select.select([master], [], [], seconds)
+def _read(master: int, seconds: float) -> bytes | None:
+    """What arrives within ``seconds``: None if nothing, b"" at end of output."""
+    ready, _, _ = select.select([master], [], [], max(seconds, 0))
     if not ready:
-        return False
+        return None
     try:
-        data = os.read(master, 65536)
+        return os.read(master, 65536)
     except OSError as error:  # Linux reports a closed terminal as EIO
         if error.errno == errno.EIO:
-            return False
+            return b""
         raise
-    chunks.append(data)
-    return bool(data)
+
+
+def kill_all() -> None:
+    """Kill every example running in this process, with all its children."""
+    with _running_lock:
+        running = list(_running)
+    for process in running:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(process.pid, signal.SIGKILL)
 
 
 def _kill_group(process: subprocess.Popen) -> None:
