@@ -5,6 +5,8 @@ Modules, one job each:
 - :mod:`.expect`: the expectation language and the one checker;
 - :mod:`.runner`: runs a file like a reader would and captures a terminal;
 - :mod:`.example`: an example file, its imports, one checked run;
+- :mod:`.cache`: passing runs kept across builds, keyed on content;
+- :mod:`.schedule`: the runs a build needs, run concurrently ahead of reading;
 - :mod:`.sphinxext`: the ``example`` directive and its event handlers;
 - :mod:`.contract`: no page may hold inline code or pasted output.
 
@@ -34,17 +36,30 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     )
     app.add_config_value("example_start_method_note", " (only: {start_methods})", "env", str)
     app.add_config_value("example_no_output_text", "(no output)", "env", str)
+    app.add_config_value("example_max_lines", 200, "env", int)
+    app.add_config_value(
+        "example_truncation_text",
+        "[... {lines} more lines not shown; all were checked ...]",
+        "env",
+        str,
+    )
+    # How many examples run at once; None: 4 per core (they mostly sleep).
+    app.add_config_value("example_jobs", None, "", (int, type(None)))
+    app.add_config_value("example_cache", True, "", bool)
     app.add_config_value(
         "example_allowed_languages", ("sh", "bash", "shell", "ini", "toml"), "env", (tuple, list)
     )
 
     app.add_node(sphinxext.example_node)
     app.add_directive("example", sphinxext.ExampleDirective)
+    app.connect("builder-inited", sphinxext.start_runs)
+    app.connect("env-before-read-docs", sphinxext.run_ahead)
     app.connect("doctree-read", sphinxext.run_examples)
     app.connect("doctree-read", contract.forbid_inline_code)
     app.connect("env-purge-doc", sphinxext.purge_doc)
     app.connect("env-merge-info", sphinxext.merge_info)
     app.connect("env-get-outdated", sphinxext.reread_failed)
     app.connect("env-check-consistency", sphinxext.check_orphans)
+    app.connect("build-finished", sphinxext.log_runs)
     app.connect("build-finished", sphinxext.fail_build)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

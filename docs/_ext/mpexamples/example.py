@@ -38,6 +38,10 @@ class Example:
         """The path a reader types: ``examples/process/process_basic.py``."""
         return self.path.relative_to(self.root).as_posix()
 
+    @property
+    def expectation_path(self) -> Path:
+        return expect.expectation_path(self.path)
+
     def expectation(self) -> expect.Expectation:
         return expect.load(self.path)
 

@@ -16,6 +16,8 @@ the build when it finishes, with or without ``-W``.
 
 from __future__ import annotations
 
+import os
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -26,7 +28,9 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from . import expect
+from .cache import Cache
 from .example import Example, find_examples
+from .schedule import Runs, scan
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -34,6 +38,8 @@ if TYPE_CHECKING:
     from sphinx.util.typing import OptionSpec
 
 logger = logging.getLogger(__name__)
+#: Lines kept from the end of an output too long to show whole.
+TAIL_LINES = 10
 #: Marks the literal blocks this extension made (see :mod:`.contract`).
 FROM_EXAMPLE = "from_example"
 
@@ -85,16 +91,14 @@ def run_examples(app: Sphinx, doctree: nodes.document) -> None:
             report_failure(app.env, node, f"{example.name}: {error}")
             node.replace_self([])
             continue
-        methods = example.start_methods(expectation)
-        if not methods:
+        method = choose_start_method(app, example, expectation)
+        if not method:
             report_failure(
                 app.env, node, f"{example.name}: this platform offers none of its start-methods"
             )
             node.replace_self([])
             continue
-        wanted = app.config.example_start_method
-        method = wanted if wanted in methods else methods[0]
-        verdict = example.verify(method, expectation)
+        verdict = app.mpexamples_runs.verdict(example, expectation, method)
         if verdict.problem:
             report_failure(
                 app.env,
@@ -107,6 +111,13 @@ def run_examples(app: Sphinx, doctree: nodes.document) -> None:
         for part, suffix in ((wrapper, ""), (source, "-source"), (output, "-output")):
             _set_unique_id(doctree, part, f"example-{example.name}{suffix}")
         node.replace_self(wrapper)
+
+
+def choose_start_method(app: Sphinx, example: Example, expectation) -> str | None:
+    """The configured method if the example allows it, else its first."""
+    methods = example.start_methods(expectation)
+    wanted = app.config.example_start_method
+    return wanted if wanted in methods else next(iter(methods), None)
 
 
 def _source_block(app: Sphinx, example: Example, node: example_node) -> nodes.Element:
@@ -142,7 +153,13 @@ def _output_block(app: Sphinx, node: example_node, expectation, result) -> nodes
         caption += app.config.example_start_method_note.format(
             start_methods=", ".join(expectation.start_methods)
         )
-    text = result.output.rstrip("\n") or app.config.example_no_output_text
+    lines = expect.output_lines(result.output)
+    limit = app.config.example_max_lines
+    if len(lines) > limit:  # the check saw every line; the page shows both ends
+        omitted = len(lines) - limit
+        marker = app.config.example_truncation_text.format(lines=omitted)
+        lines = [*lines[: limit - TAIL_LINES], marker, *lines[-TAIL_LINES:]]
+    text = "\n".join(lines) or app.config.example_no_output_text
     literal = nodes.literal_block(text, text, language="text", classes=["example-output"])
     return _captioned(literal, caption, node, classes=["example-output-wrapper"])
 
@@ -171,6 +188,30 @@ def _set_unique_id(doctree: nodes.document, node: nodes.Element, name: str) -> N
 def report_failure(env: BuildEnvironment, node: nodes.Node, message: str) -> None:
     _state(env).note_failure(env.docname)
     logger.error(message, location=node)
+
+
+# -- running ahead of the reader -------------------------------------------
+
+
+def start_runs(app: Sphinx) -> None:
+    cache = Cache(Path(app.doctreedir) / "example-cache") if app.config.example_cache else None
+    jobs = app.config.example_jobs or min(32, 4 * (os.cpu_count() or 1))
+    app.mpexamples_runs = Runs(cache, jobs)
+
+
+def run_ahead(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """Start every run the pages about to be read need, all at once."""
+    jobs = {}
+    for docname in docnames:
+        source = Path(env.doc2path(docname)).read_text(encoding="utf-8")
+        for job in scan(source, _examples_dir(env), _root(env), partial(choose_start_method, app)):
+            jobs[job[0].path, job[2]] = job
+    app.mpexamples_runs.prerun(list(jobs.values()))
+
+
+def log_runs(app: Sphinx, exception: Exception | None) -> None:
+    runs = app.mpexamples_runs
+    logger.info("mpexamples: %d example run(s), %d from the cache", runs.executed, runs.cached)
 
 
 # -- per-document state, safe for parallel reads ---------------------------
