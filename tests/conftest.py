@@ -14,6 +14,8 @@ import pytest
 
 ROOT = Path(__file__).parent.parent
 FIXTURES = Path(__file__).parent / "fixtures" / "examples"
+#: Where a pytest run outside the checkout finds conftest.py and mpexamples.
+PLUGIN_PATH = os.pathsep.join([str(ROOT), str(ROOT / "docs" / "_ext")])
 
 
 class Project:
@@ -57,24 +59,20 @@ class Project:
             cwd=self.root,
         )
 
+    def pytest_command(self, *args: str) -> list[str]:
+        """Pytest on this project's examples, with our conftest.py as a plugin.
+
+        The project lies outside this repository, so the plugin is loaded by
+        name (see ``PLUGIN_PATH``) with the options a checkout would use.
+        """
+        return [
+            "-m", "pytest", "-p", "conftest", "-c", str(ROOT / "pyproject.toml"),
+            "--example-dir", str(self.root / "examples"), str(self.root / "examples"), *args,
+        ]  # fmt: skip
+
     def pytest(self, *args: str) -> subprocess.CompletedProcess[str]:
-        # The project lies outside this repository, so load our conftest.py
-        # as a named plugin, with the options a checkout would use.
         return run_python(
-            "-m",
-            "pytest",
-            "-p",
-            "conftest",
-            "-p",
-            "no:xdist",
-            "-c",
-            str(ROOT / "pyproject.toml"),
-            "--example-dir",
-            str(self.root / "examples"),
-            str(self.root / "examples"),
-            *args,
-            cwd=ROOT,
-            PYTHONPATH=os.pathsep.join([str(ROOT), str(ROOT / "docs" / "_ext")]),
+            *self.pytest_command("-p", "no:xdist", *args), cwd=ROOT, PYTHONPATH=PLUGIN_PATH
         )
 
 

@@ -82,3 +82,14 @@ def test_process_left_behind_is_killed_without_a_timeout(project):
     assert verdict.result.duration < 10
     pid = int(verdict.result.output.split()[-1])
     assert not survivors([pid])
+
+
+def test_output_that_is_not_utf8_is_replaced(project):
+    verdict = verify(project, "fixture_bad_utf8")
+    assert verdict.problem is None, verdict.problem
+
+
+def test_ten_megabytes_of_output_are_all_checked(project):
+    verdict = verify(project, "fixture_huge", "fork")
+    assert verdict.problem is None, verdict.problem
+    assert len(verdict.result.output) == 10_000_000

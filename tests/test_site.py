@@ -196,3 +196,18 @@ def expect_outcome(text: str, example: Example):
     return SimpleNamespace(
         output=text, returncode=example.expectation().exit_code, timed_out=False, timeout=0
     )
+
+
+def test_huge_output_is_truncated_on_the_page_but_checked_whole(project):
+    shows(project, "fixture_huge")
+    assert project.build("-W").returncode == 0
+    page = (project.root / "docs/_build/html/index.html").read_text()
+    assert "[... 99800 more lines not shown; all were checked ...]" in page
+    assert "099999 " in page and "099989 " not in page
+    assert len(page) < 100_000
+
+
+def test_bad_utf8_does_not_break_the_build(project):
+    shows(project, "fixture_bad_utf8")
+    assert project.build("-W").returncode == 0
+    assert "bad \ufffd\ufffd bytes" in (project.root / "docs/_build/html/index.html").read_text()

@@ -33,6 +33,8 @@ START_METHOD_VARIABLE = "MPEXAMPLES_START_METHOD"
 DRAIN_SECONDS = 2.0
 #: How long processes may go on printing after the example's own process exited.
 LINGER_SECONDS = 2.0
+#: How long killed processes may take to die.
+KILL_SECONDS = 5.0
 #: How often to look whether the example's own process has exited.
 POLL_SECONDS = 0.1
 
@@ -182,11 +184,33 @@ def kill_all() -> None:
 
 
 def _kill_group(process: subprocess.Popen) -> None:
-    """Kill every process left in the example's group; reap the leader."""
+    """Kill every process left in the example's group, and see them die."""
     with contextlib.suppress(ProcessLookupError, PermissionError):  # already empty
         os.killpg(process.pid, signal.SIGKILL)
     if process.returncode is None:
         process.wait()
+    deadline = time.monotonic() + KILL_SECONDS
+    while (left := group_members(process.pid)) and time.monotonic() < deadline:
+        time.sleep(0.01)  # SIGKILL is delivered, but dying takes a moment
+    if left:
+        raise RuntimeError(f"processes {left} of an example survived SIGKILL")
+
+
+def group_members(pgid: int) -> list[int]:
+    """Live processes (zombies do not count) in process group ``pgid``."""
+    if sys.platform == "linux":
+        members = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rpartition(")")[2].split()
+            except OSError:
+                continue  # exited while we looked
+            if int(fields[2]) == pgid and fields[0] not in "ZX":
+                members.append(int(stat.parent.name))
+        return members
+    ps = subprocess.run(["ps", "-A", "-o", "pid=,pgid=,stat="], capture_output=True, text=True)
+    rows = (line.split() for line in ps.stdout.splitlines())
+    return [int(pid) for pid, group, state in rows if int(group) == pgid and state[0] != "Z"]
 
 
 def tidy(output: str, root: Path) -> str:
