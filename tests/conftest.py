@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -45,19 +46,21 @@ class Project:
         return self.root / "examples" / (name + ".py")
 
     def build(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """sphinx-build; its log (without -q) ends with the count of runs."""
         return run_python(
-            "-m",
-            "sphinx",
-            "-b",
-            "html",
-            "-q",
-            *args,
-            "docs",
-            "docs/_build/html",
-            "-d",
-            "docs/_build/doctrees",
+            "-m", "sphinx", "-b", "html", *args,
+            "docs", "docs/_build/html", "-d", "docs/_build/doctrees",
             cwd=self.root,
+        )  # fmt: skip
+
+    def runs(self, *args: str) -> tuple[int, int]:
+        """Build, and return (examples executed, examples from the cache)."""
+        result = self.build(*args)
+        assert result.returncode == 0, result.stderr
+        counts = re.search(
+            r"mpexamples: (\d+) example run\(s\), (\d+) from the cache", result.stdout
         )
+        return int(counts[1]), int(counts[2])
 
     def pytest_command(self, *args: str) -> list[str]:
         """Pytest on this project's examples, with our conftest.py as a plugin.

@@ -18,7 +18,7 @@ def shows(project, name: str, options: str = "") -> None:
 
 def test_passing_example_shows_source_and_output(project):
     shows(project, "fixture_stdin", ":emphasize-lines: 6\n")
-    result = project.build("-W")
+    result = project.build("-q", "-W")
     assert result.returncode == 0, result.stderr
     page = (project.root / "docs/_build/html/index.html").read_text()
     assert "examples/fixture_stdin.py" in page
@@ -38,7 +38,7 @@ def test_passing_example_shows_source_and_output(project):
 def test_inline_code_or_pasted_output_fails(project, page, message):
     shows(project, "fixture_stdin")
     project.page(f"# T\n\n{page}\n```{{example}} fixture_stdin.py\n```\n")
-    result = project.build()  # no -W: these are errors, not warnings
+    result = project.build("-q")  # no -W: these are errors, not warnings
     assert result.returncode == 1
     assert message in result.stderr
 
@@ -46,13 +46,13 @@ def test_inline_code_or_pasted_output_fails(project, page, message):
 def test_shell_commands_are_allowed(project):
     shows(project, "fixture_stdin")
     project.page("# T\n\n```sh\ntox -e docs\n```\n\n```{example} fixture_stdin.py\n```\n")
-    assert project.build("-W").returncode == 0
+    assert project.build("-q", "-W").returncode == 0
 
 
 def test_orphan_example_fails(project):
     shows(project, "fixture_stdin")
     project.example("fixture_start_method")
-    result = project.build()
+    result = project.build("-q")
     assert result.returncode == 1
     assert "example examples/fixture_start_method.py is shown on no page" in result.stderr
 
@@ -78,7 +78,7 @@ def test_orphan_example_fails(project):
 def test_bad_directive_input_is_an_error_with_page_and_line(project, directive, message):
     project.example("fixture_stdin")
     project.page(f"# T\n\n{directive}\n")
-    result = project.build("-W", "--keep-going")
+    result = project.build("-q", "-W", "--keep-going")
     assert result.returncode != 0
     assert message in result.stderr
 
@@ -86,7 +86,7 @@ def test_bad_directive_input_is_an_error_with_page_and_line(project, directive, 
 def test_malformed_expectation_fails_the_build(project):
     shows(project, "fixture_stdin")
     (project.root / "examples/fixture_stdin.expect").write_text("---\n{pdi}\n")
-    result = project.build()
+    result = project.build("-q")
     assert result.returncode == 1
     assert "fixture_stdin.expect:2: unknown placeholder {pdi}" in result.stderr
 
@@ -96,7 +96,7 @@ def test_mismatch_fails_and_is_never_cached(project):
     example = project.root / "examples/fixture_stdin.py"
     example.write_text(example.read_text().replace("read {", "got {"))
     for _ in range(2):  # the second build must not reuse the failed page
-        result = project.build()
+        result = project.build("-q")
         assert result.returncode == 1
         assert "index.md:3: ERROR: example examples/fixture_stdin.py failed under" in result.stderr
         assert "-read 0 characters\n+got 0 characters" in result.stderr
@@ -104,17 +104,17 @@ def test_mismatch_fails_and_is_never_cached(project):
 
 def test_edited_example_shows_fresh_output(project):
     shows(project, "fixture_stdin")
-    assert project.build("-W").returncode == 0
+    assert project.build("-q", "-W").returncode == 0
     example = project.root / "examples/fixture_stdin.py"
     example.write_text(example.read_text().replace("characters", "characters!"))
     (project.root / "examples/fixture_stdin.expect").write_text("---\nread 0 characters!\n")
-    assert project.build("-W").returncode == 0
+    assert project.build("-q", "-W").returncode == 0
     assert "read 0 characters!" in (project.root / "docs/_build/html/index.html").read_text()
 
 
 def test_deadlock_fails_the_build_and_leaves_nothing(project):
     shows(project, "fixture_deadlock")
-    result = project.build()
+    result = project.build("-q")
     assert result.returncode == 1
     assert "timed out after 3 s" in result.stderr
     page = (project.root / "docs/_build/html/index.html").read_text()
@@ -124,7 +124,7 @@ def test_deadlock_fails_the_build_and_leaves_nothing(project):
 
 def test_child_traceback_fails_the_build(project):
     shows(project, "fixture_child_raises")
-    result = project.build()
+    result = project.build("-q")
     assert result.returncode == 1
     assert "the output has 1 traceback(s)" in result.stderr
 
@@ -135,7 +135,7 @@ def test_declared_start_method_is_used_and_said(project):
     expectation.write_text(
         "start-methods: forkserver\n---\nparent: forkserver\nchild: forkserver\n"
     )
-    assert project.build("-W").returncode == 0
+    assert project.build("-q", "-W").returncode == 0
     page = (project.root / "docs/_build/html/index.html").read_text()
     assert "forkserver (only: forkserver)" in page
 
@@ -200,7 +200,7 @@ def expect_outcome(text: str, example: Example):
 
 def test_huge_output_is_truncated_on_the_page_but_checked_whole(project):
     shows(project, "fixture_huge")
-    assert project.build("-W").returncode == 0
+    assert project.build("-q", "-W").returncode == 0
     page = (project.root / "docs/_build/html/index.html").read_text()
     assert "[... 99800 more lines not shown; all were checked ...]" in page
     assert "099999 " in page and "099989 " not in page
@@ -209,5 +209,5 @@ def test_huge_output_is_truncated_on_the_page_but_checked_whole(project):
 
 def test_bad_utf8_does_not_break_the_build(project):
     shows(project, "fixture_bad_utf8")
-    assert project.build("-W").returncode == 0
+    assert project.build("-q", "-W").returncode == 0
     assert "bad \ufffd\ufffd bytes" in (project.root / "docs/_build/html/index.html").read_text()

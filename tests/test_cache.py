@@ -1,0 +1,92 @@
+"""The build's cache: reruns exactly what changed, never keeps a failure."""
+
+import shutil
+import sys
+
+import pytest
+
+from mpexamples import cache
+from mpexamples.example import Example
+
+TWO = "# T\n\n```{example} fixture_stdin.py\n```\n\n```{example} fixture_bad_utf8.py\n```\n"
+
+
+@pytest.fixture
+def site(project):
+    project.example("fixture_stdin")
+    project.example("fixture_bad_utf8")
+    project.page(TWO)
+    return project
+
+
+def page(project) -> str:
+    return (project.root / "docs/_build/html/index.html").read_text()
+
+
+def test_no_change_rebuild_runs_nothing(site):
+    assert site.runs() == (2, 0)
+    assert site.runs() == (0, 0)
+    assert site.runs("-E") == (0, 2)  # every page read again: all from the cache
+
+
+def test_editing_one_example_reruns_exactly_it(site):
+    assert site.runs() == (2, 0)
+    example = site.root / "examples/fixture_stdin.py"
+    example.write_text(example.read_text().replace("characters", "chars"))
+    (site.root / "examples/fixture_stdin.expect").write_text("---\nread 0 chars\n")
+    assert site.runs() == (1, 1)
+    assert "read 0 chars" in page(site)
+
+
+def test_editing_a_local_module_reruns_its_importer(site):
+    example = site.root / "examples/fixture_stdin.py"
+    (site.root / "examples/fixture_stdin_worker.py").write_text("WORD = 'characters'\n")
+    example.write_text(
+        "from fixture_stdin_worker import WORD\n"
+        + example.read_text().replace("characters", "{WORD}")
+    )
+    site.page(TWO + "\n```{example} fixture_stdin_worker.py\n```\n")
+    (site.root / "examples/fixture_stdin_worker.expect").write_text("---\n(optional) x\n")
+    assert site.runs() == (3, 0)
+    (site.root / "examples/fixture_stdin_worker.py").write_text("WORD = 'bytes'\n")
+    (site.root / "examples/fixture_stdin.expect").write_text("---\nread 0 bytes\n")
+    assert site.runs() == (2, 1)  # the module itself, and the example that imports it
+    assert "read 0 bytes" in page(site)
+
+
+def test_a_failure_is_never_cached(site):
+    (site.root / "examples/fixture_stdin.expect").write_text("---\nread 1 characters\n")
+    for counts in ("2 example run(s), 0", "1 example run(s), 1"):  # the failed one again
+        result = site.build()
+        assert result.returncode == 1
+        assert f"mpexamples: {counts} from the cache" in result.stdout
+    (site.root / "examples/fixture_stdin.expect").write_text("---\nread 0 characters\n")
+    assert site.runs() == (1, 1)
+
+
+def test_clearing_the_cache_runs_everything_again(site):
+    assert site.runs() == (2, 0)
+    shutil.rmtree(site.root / "docs/_build/doctrees/example-cache")
+    assert site.runs("-E") == (2, 0)
+
+
+def test_key_covers_everything_that_changes_a_run(project, monkeypatch):
+    example = Example.at(project.example("fixture_stdin"), project.root)
+    keys = {cache.key(example, "spawn")}
+
+    def changed() -> bool:
+        new = cache.key(example, "spawn")
+        fresh = new not in keys
+        keys.add(new)
+        return fresh
+
+    assert not changed()
+    assert cache.key(example, "fork") not in keys
+    example.path.write_text(example.path.read_text() + "\n")
+    assert changed()
+    example.expectation_path.write_text(example.expectation_path.read_text() + "\n")
+    assert changed()
+    monkeypatch.setattr(sys, "version", "3.99.0")
+    assert changed()
+    monkeypatch.setattr(cache, "__version__", "99")
+    assert changed()
