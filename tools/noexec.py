@@ -1,0 +1,18 @@
+"""Benchmark baseline: the same pages with ``{example}`` shown, never run.
+
+A stand-in for mpexamples that turns each ``{example}`` into the matching
+``literalinclude``, so a build with it costs what Sphinx alone costs.
+"""
+
+from sphinx.directives.code import LiteralInclude
+
+
+class ShowOnly(LiteralInclude):
+    def run(self):
+        self.arguments[0] = f"/../examples/{self.arguments[0]}"
+        return super().run()
+
+
+def setup(app):
+    app.add_directive("example", ShowOnly)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
