@@ -7,11 +7,13 @@ In a MyST page::
     :emphasize-lines: 5
     ```
 
-The directive only records what it was asked for.  A ``doctree-read``
-handler runs the example (see :mod:`.runner`), checks the output against the
-example's expectation (see :mod:`.expect`), and puts source and output in
-the page.  Any failure is logged as an error naming the page line and fails
-the build when it finishes, with or without ``-W``.
+The directive only records what it was asked for.  Before pages are read,
+every run they need starts at once (:mod:`.schedule`), or comes from the
+cache (:mod:`.cache`).  A ``doctree-read`` handler then takes the checked
+run (:mod:`.example`) and puts source and output in the page.  Any failure
+is logged as an error naming the page line, and fails the build when it
+finishes, with or without ``-W``; a page that failed is read again by the
+next build.
 """
 
 from __future__ import annotations
@@ -210,8 +212,10 @@ def run_ahead(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
 
 
 def log_runs(app: Sphinx, exception: Exception | None) -> None:
-    runs = app.mpexamples_runs
-    logger.info("mpexamples: %d example run(s), %d from the cache", runs.executed, runs.cached)
+    runs = getattr(app, "mpexamples_runs", None)
+    if runs:
+        message = "mpexamples: %d example run(s), %d from the cache"
+        logger.info(message, runs.executed, runs.cached)
 
 
 # -- per-document state, safe for parallel reads ---------------------------
@@ -259,14 +263,13 @@ def reread_failed(app, env, added, changed, removed) -> list[str]:
 def check_orphans(app: Sphinx, env: BuildEnvironment) -> None:
     shown = set().union(*_state(env).used.values())
     root = _root(env)
-    orphans = [
-        p for p in find_examples(_examples_dir(env)) if Example.at(p, root).name not in shown
-    ]
-    for path in orphans:
+    examples = (Example.at(path, root) for path in find_examples(_examples_dir(env)))
+    orphans = [example for example in examples if example.name not in shown]
+    for example in orphans:
         logger.error(
             "example %s is shown on no page; add an {example} directive for it",
-            Example.at(path, root).name,
-            location=str(path),
+            example.name,
+            location=str(example.path),
         )
     app.mpexamples_orphans = len(orphans)
 
