@@ -4,7 +4,7 @@ import html
 import re
 
 import pytest
-from sphinx.util.nodes import make_id
+from docutils.nodes import make_id
 
 from conftest import ROOT, run_python, survivors
 from mpexamples import expect
