@@ -3,6 +3,11 @@
 Node IDs read ``examples/pool/pool_apply_async.py::spawn``.  Each run goes
 through the same runner and checker as the Sphinx build (``mpexamples``),
 so a page can never show output that fails here.
+
+Examples mostly sleep, so once collection is done every selected example
+run starts at once, ``--example-jobs`` at a time, each in its own process,
+as the build does; each test then reports its own run.  Under pytest-xdist
+each worker runs its tests one by one instead.
 """
 
 from __future__ import annotations
@@ -13,6 +18,9 @@ import pytest
 
 from mpexamples import expect
 from mpexamples.example import Example
+from mpexamples.schedule import Runs, default_jobs
+
+RUNS = pytest.StashKey[Runs]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -20,6 +28,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--example-dir",
         default=str(Path(__file__).parent / "examples"),
         help="collect every .py file under this directory as an example (default: examples/)",
+    )
+    parser.addoption(
+        "--example-jobs",
+        type=int,
+        default=default_jobs(),
+        help="how many example runs go at once (default: 4 per core)",
     )
 
 
@@ -52,6 +66,17 @@ class ExampleFile(pytest.File):
             yield NotHere.from_parent(self, name="unavailable", declared=expectation.start_methods)
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Start every selected example run at once (not in an xdist worker)."""
+    config = session.config
+    if hasattr(config, "workerinput") or config.option.collectonly:
+        return
+    runs = config.stash[RUNS] = Runs(cache=None, jobs=config.getoption("--example-jobs"))
+    items = [item for item in session.items if isinstance(item, ExampleRun)]
+    runs.prerun([(item.example, item.expectation, item.name) for item in items])
+
+
 class ExampleRun(pytest.Item):
     def __init__(self, *, example: Example, expectation: expect.Expectation, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -59,7 +84,11 @@ class ExampleRun(pytest.Item):
         self.expectation = expectation
 
     def runtest(self) -> None:
-        verdict = self.example.verify(self.name, self.expectation)
+        runs = self.config.stash.get(RUNS, None)
+        if runs:
+            verdict = runs.verdict(self.example, self.expectation, self.name)
+        else:
+            verdict = self.example.verify(self.name, self.expectation)
         if verdict.problem:
             raise ExampleFailed(verdict.problem, verdict.result.output)
 

@@ -73,10 +73,10 @@ class Project:
             "--example-dir", str(self.root / "examples"), str(self.root / "examples"), *args,
         ]  # fmt: skip
 
-    def pytest(self, *args: str) -> subprocess.CompletedProcess[str]:
-        return run_python(
-            *self.pytest_command("-p", "no:xdist", *args), cwd=ROOT, PYTHONPATH=PLUGIN_PATH
-        )
+    def pytest(self, *args: str, workers: int = 0) -> subprocess.CompletedProcess[str]:
+        """Pytest in one process, or with pytest-xdist ``workers``."""
+        spread = ["-n", str(workers)] if workers else ["-p", "no:xdist"]
+        return run_python(*self.pytest_command(*spread, *args), cwd=ROOT, PYTHONPATH=PLUGIN_PATH)
 
 
 def run_python(*args: str, cwd: Path, **variables: str) -> subprocess.CompletedProcess[str]:

@@ -2,6 +2,8 @@
 
 import re
 
+import pytest
+
 from conftest import survivors
 
 
@@ -29,11 +31,14 @@ def test_child_traceback_fails_the_test(project):
     assert "the output has 1 traceback(s)" in result.stdout
 
 
-def test_mismatch_names_the_example_and_shows_a_diff(project):
+@pytest.mark.parametrize("workers", [0, 2], ids=["concurrent", "xdist"])
+def test_mismatch_names_the_example_and_shows_a_diff(project, workers):
+    project.example("fixture_start_method")  # passes, next to the one that fails
     example = project.example("fixture_stdin")
     example.write_text(example.read_text().replace("read {", "got {"))
-    result = project.pytest("-k", "forkserver")
+    result = project.pytest("-k", "forkserver", workers=workers)
     assert result.returncode == 1
+    assert "1 failed, 1 passed" in result.stdout
     assert "examples/fixture_stdin.py failed under the 'forkserver' start method" in result.stdout
     assert "-read 0 characters\n+got 0 characters" in result.stdout
 

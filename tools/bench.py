@@ -42,15 +42,14 @@ RUNS = re.compile(r"mpexamples: (\d+) example run\(s\), (\d+) from the cache")
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="runs per timing (median)")
-    parser.add_argument("--workers", default="6", help="pytest-xdist workers, as in tox.ini")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="mp-bench-") as tmp:
-        return Bench(Path(tmp), args.repeat, args.workers).run()
+        return Bench(Path(tmp), args.repeat).run()
 
 
 class Bench:
-    def __init__(self, tmp: Path, repeat: int, workers: str) -> None:
-        self.tmp, self.repeat, self.workers = tmp, repeat, workers
+    def __init__(self, tmp: Path, repeat: int) -> None:
+        self.tmp, self.repeat = tmp, repeat
         self.rows: list[tuple[str, str, str, bool]] = []
         self.broken: list[str] = []
 
@@ -139,7 +138,7 @@ class Bench:
         self.rows.append(("edit-one rebuild: runs 1, page shows the edit", str(ok), "True", ok))
 
     def test_suite(self) -> float:
-        command = [sys.executable, "-m", "pytest", "-q", "-n", self.workers, "examples"]
+        command = [sys.executable, "-m", "pytest", "-q", "examples"]  # as tox runs it
         started = time.perf_counter()
         result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
         elapsed = time.perf_counter() - started
@@ -171,7 +170,7 @@ class Bench:
         for what, value, target, met in self.rows:
             print(f"{what:<{width}}  {value:<26} {target:<8} {'yes' if met else 'NO'}")
         print(f"(medians of {self.repeat} runs; Python {sys.version.split()[0]}, "
-              f"{os.cpu_count()} cores, {self.workers} pytest workers)")  # fmt: skip
+              f"{os.cpu_count()} cores)")  # fmt: skip
         for problem in self.broken:
             print(f"\nBROKEN: {problem}")
 

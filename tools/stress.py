@@ -1,7 +1,7 @@
 """Flake hunting: run the whole test suite N times with every core busy.
 
-Run with ``tox -e stress`` (``-- --runs 5``, ``-- --no-hog``, or pytest
-arguments after ``--pytest``).  Prints the failures per test, which for
+Run with ``tox -e stress`` (``-- --runs 5`` or ``-- --no-hog``).  Each run
+is what ``tox`` runs: the examples, then the pipeline's tests.  Prints the failures per test, which for
 the examples means per example and start method, and exits 1 if any run
 failed.  An example that ever fails here gets its code or expectation
 fixed, never loosened until it checks nothing.
@@ -20,6 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SUMMARY = re.compile(r"^(?:FAILED|ERROR) (\S+)", re.M)
+SUITE = (["examples"], ["-n", "6", "tests"])  # as in tox.ini
 TOTALS = re.compile(r"^=* ?(.*(?:passed|failed|error).*?) in [\d.]+s", re.M)
 
 
@@ -27,8 +28,6 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--no-hog", dest="hog", action="store_false", help="leave the cores idle")
-    parser.add_argument("--workers", default="6", help="pytest-xdist workers, as in tox.ini")
-    parser.add_argument("--pytest", nargs=argparse.REMAINDER, default=[], help="pytest arguments")
     args = parser.parse_args()
 
     hogs = start_hogs() if args.hog else []
@@ -37,20 +36,24 @@ def main() -> int:
     try:
         for number in range(1, args.runs + 1):
             started = time.monotonic()
-            result = subprocess.run(
-                [sys.executable, "-m", "pytest", "-q", "-rfE", "-n", args.workers, *args.pytest],
-                cwd=ROOT,
-                capture_output=True,
-                text=True,
-            )
-            totals = TOTALS.search(result.stdout)
-            print(f"run {number:2d}: {totals[1] if totals else result.stdout[-300:]} "
+            outputs, failed = [], False
+            for command in SUITE:
+                result = subprocess.run(
+                    [sys.executable, "-m", "pytest", "-q", "-rfE", *command],
+                    cwd=ROOT,
+                    capture_output=True,
+                    text=True,
+                )
+                totals = TOTALS.search(result.stdout)
+                outputs.append(totals[1] if totals else f"pytest exited {result.returncode}")
+                failures.update(SUMMARY.findall(result.stdout))
+                if result.returncode:
+                    failed = True
+                    if not SUMMARY.search(result.stdout):  # a collection or internal error
+                        failures[f"(run {number}: {' '.join(command)}: {outputs[-1]})"] += 1
+            failed_runs += failed
+            print(f"run {number:2d}: {'; '.join(outputs)} "
                   f"({time.monotonic() - started:.0f} s)", flush=True)  # fmt: skip
-            failures.update(SUMMARY.findall(result.stdout))
-            if result.returncode:
-                failed_runs += 1
-                if not SUMMARY.search(result.stdout):  # a collection or internal error
-                    failures[f"(run {number}: pytest exited {result.returncode})"] += 1
     finally:
         for hog in hogs:
             hog.kill()

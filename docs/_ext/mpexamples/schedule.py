@@ -10,6 +10,7 @@ affects speed, never what a page shows.
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -23,6 +24,11 @@ from .expect import Expectation, ExpectationError
 DIRECTIVE = re.compile(r"^[ \t]*(?:`{3,}|~{3,}|:{3,})\{example\}[ \t]+(\S+)", re.M)
 
 Job = tuple[Example, Expectation, str]
+
+
+def default_jobs() -> int:
+    """Runs at once: 4 per core, since examples mostly sleep."""
+    return min(32, 4 * (os.cpu_count() or 1))
 
 
 class Runs:

@@ -18,7 +18,6 @@ next build.
 
 from __future__ import annotations
 
-import os
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -32,7 +31,7 @@ from sphinx.util.docutils import SphinxDirective
 from . import expect
 from .cache import Cache
 from .example import Example, find_examples
-from .schedule import Runs, scan
+from .schedule import Runs, default_jobs, scan
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -197,7 +196,7 @@ def report_failure(env: BuildEnvironment, node: nodes.Node, message: str) -> Non
 
 def start_runs(app: Sphinx) -> None:
     cache = Cache(Path(app.doctreedir) / "example-cache") if app.config.example_cache else None
-    jobs = app.config.example_jobs or min(32, 4 * (os.cpu_count() or 1))
+    jobs = app.config.example_jobs or default_jobs()
     app.mpexamples_runs = Runs(cache, jobs)
 
 
