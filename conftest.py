@@ -95,9 +95,12 @@ class ExampleRun(pytest.Item):
     def repr_failure(self, excinfo, style=None):
         if isinstance(excinfo.value, ExampleFailed):
             problem, output = excinfo.value.args
+            lines = expect.abridge(
+                expect.output_lines(output), expect.REPORT_LINES, "[... {lines} more lines ...]"
+            )
             return (
                 f"{self.example.name} failed under the {self.name!r} start method:\n"
-                f"{problem}\n\n--- complete output ---\n{output}"
+                f"{problem}\n\n--- output ---\n" + "\n".join(lines)
             )
         return super().repr_failure(excinfo, style)
 

@@ -93,3 +93,13 @@ def test_ten_megabytes_of_output_are_all_checked(project):
     verdict = verify(project, "fixture_huge", "fork")
     assert verdict.problem is None, verdict.problem
     assert len(verdict.result.output) == 10_000_000
+
+
+def test_failure_report_on_huge_output_stays_readable(project):
+    example = project.example("fixture_huge")
+    example.with_suffix(".expect").write_text(
+        "timeout: 60\n---\n000000 {word}\n...\n099998 {word}\n"
+    )
+    verdict = Example.at(example, project.root).verify("fork")
+    assert "unexpected output from line 100000 on: '099999 " in verdict.problem
+    assert len(verdict.problem.splitlines()) < 320

@@ -15,6 +15,7 @@ The pytest plugin in the project's ``conftest.py`` uses the same modules.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -22,6 +23,11 @@ if TYPE_CHECKING:
     from sphinx.util.typing import ExtensionMetadata
 
 __version__ = "0.1.0"
+STATIC = Path(__file__).with_name("static")
+
+
+def _add_static_path(app: Sphinx) -> None:
+    app.config.html_static_path.append(str(STATIC))
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
@@ -50,6 +56,8 @@ def setup(app: Sphinx) -> ExtensionMetadata:
         "example_allowed_languages", ("sh", "bash", "shell", "ini", "toml"), "env", (tuple, list)
     )
 
+    app.connect("builder-inited", _add_static_path)
+    app.add_css_file("mpexamples.css")
     app.add_node(sphinxext.example_node)
     app.add_directive("example", sphinxext.ExampleDirective)
     app.connect("builder-inited", sphinxext.start_runs)

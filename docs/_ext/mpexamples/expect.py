@@ -49,6 +49,8 @@ START_METHODS = ("fork", "spawn", "forkserver")
 SKIP, GROUP_START, GROUP_END = "...", "(any order)", "(end)"
 NEVER, OPTIONAL = "(never) ", "(optional) "
 TRACEBACK = "Traceback (most recent call last):"
+#: Longest diff or output a failure report shows.
+REPORT_LINES = 300
 
 _TOKEN = re.compile(r"\{\{([A-Za-z_]+)\}\}|\{([A-Za-z_]+)\}")
 
@@ -244,6 +246,14 @@ def _pattern(text: str, lineno: int, where: str, optional: bool = False) -> Patt
 # -- checking -------------------------------------------------------------
 
 
+def abridge(lines: list[str], limit: int, marker: str, tail: int = 10) -> list[str]:
+    """At most ``limit`` of ``lines``: the first and the last ``tail``, and a
+    ``marker`` between them, formatted with the number of ``lines`` left out."""
+    if len(lines) <= limit:
+        return lines
+    return [*lines[: limit - tail], marker.format(lines=len(lines) - limit), *lines[-tail:]]
+
+
 def output_lines(output: str) -> list[str]:
     lines = output.split("\n")
     while lines and not lines[-1].strip():
@@ -385,14 +395,18 @@ def _diff(expectation: Expectation, lines: list[str]) -> list[str]:
     for line in lines:
         fit = next((p for p in patterns if p.regex.fullmatch(line)), None)
         shown.append((OPTIONAL + fit.text if fit.optional else fit.text) if fit else line)
+    # Whole outputs as context, unless they are too long to read anyway.
+    context = max(len(lines), len(expectation.body))
     diff = list(
         difflib.unified_diff(
             list(expectation.body),
             shown,
             f"expected ({expectation.path.name})",
             "actual output",
-            n=max(len(lines), len(expectation.body)),
+            n=context if context <= REPORT_LINES else 3,
             lineterm="",
         )
     )
-    return diff or ["(the output lines fit the expectation; see the problems above)"]
+    if not diff:
+        return ["(the output lines fit the expectation; see the problems above)"]
+    return abridge(diff, REPORT_LINES, "[... {lines} more diff lines ...]")

@@ -32,7 +32,7 @@ def default_jobs() -> int:
 
 
 class Runs:
-    """The verdicts of one build: from the cache, the pre-run, or run now."""
+    """The verdicts of a build or test session: cached, run ahead, or run now."""
 
     def __init__(self, cache: Cache | None, jobs: int) -> None:
         self.cache = cache

@@ -39,8 +39,6 @@ if TYPE_CHECKING:
     from sphinx.util.typing import OptionSpec
 
 logger = logging.getLogger(__name__)
-#: Lines kept from the end of an output too long to show whole.
-TAIL_LINES = 10
 #: Marks the literal blocks this extension made (see :mod:`.contract`).
 FROM_EXAMPLE = "from_example"
 
@@ -154,12 +152,12 @@ def _output_block(app: Sphinx, node: example_node, expectation, result) -> nodes
         caption += app.config.example_start_method_note.format(
             start_methods=", ".join(expectation.start_methods)
         )
-    lines = expect.output_lines(result.output)
-    limit = app.config.example_max_lines
-    if len(lines) > limit:  # the check saw every line; the page shows both ends
-        omitted = len(lines) - limit
-        marker = app.config.example_truncation_text.format(lines=omitted)
-        lines = [*lines[: limit - TAIL_LINES], marker, *lines[-TAIL_LINES:]]
+    # The check saw every line; a long output shows both ends on the page.
+    lines = expect.abridge(
+        expect.output_lines(result.output),
+        app.config.example_max_lines,
+        app.config.example_truncation_text,
+    )
     text = "\n".join(lines) or app.config.example_no_output_text
     literal = nodes.literal_block(text, text, language="text", classes=["example-output"])
     return _captioned(literal, caption, node, classes=["example-output-wrapper"])
