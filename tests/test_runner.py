@@ -1,5 +1,6 @@
 """The runner: what a terminal shows, nothing left running, no hang."""
 
+import os
 import re
 import signal
 
@@ -57,7 +58,17 @@ def test_traceback_shows_what_a_reader_sees(project):
 
 
 def test_stdin_is_at_end_of_file(project):
-    verdict = verify(project, "fixture_stdin")
+    # Our own stdin never ends, like a terminal nobody types in: an example
+    # that inherited it would wait for input until its timeout.
+    endless, writer = os.pipe()
+    saved = os.dup(0)
+    os.dup2(endless, 0)
+    try:
+        verdict = verify(project, "fixture_stdin")
+    finally:
+        os.dup2(saved, 0)
+        for fd in (saved, endless, writer):
+            os.close(fd)
     assert verdict.problem is None, verdict.problem
 
 
