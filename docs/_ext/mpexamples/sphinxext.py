@@ -87,15 +87,12 @@ def run_examples(app: Sphinx, doctree: nodes.document) -> None:
             expectation = example.expectation()
             source = _source_block(app, example, node)
         except (OSError, ValueError) as error:  # ExpectationError is a ValueError
-            report_failure(app.env, node, f"{example.name}: {error}")
-            node.replace_self([])
+            _fail_in_place(app.env, node, f"{example.name}: {error}")
             continue
         method = choose_start_method(app, example, expectation)
         if not method:
-            report_failure(
-                app.env, node, f"{example.name}: this platform offers none of its start-methods"
-            )
-            node.replace_self([])
+            message = f"{example.name}: this platform offers none of its start-methods"
+            _fail_in_place(app.env, node, message)
             continue
         verdict = app.mpexamples_runs.verdict(example, expectation, method)
         if verdict.problem:
@@ -182,6 +179,13 @@ def _set_unique_id(doctree: nodes.document, node: nodes.Element, name: str) -> N
         candidate = f"{base}-{number}"
     node["ids"] = [candidate]
     doctree.ids[candidate] = node
+
+
+def _fail_in_place(env: BuildEnvironment, node: example_node, message: str) -> None:
+    """Report, and leave the error on the page rather than an empty spot."""
+    report_failure(env, node, message)
+    error = nodes.system_message(message, type="ERROR", level=3, source=node.source, line=node.line)
+    node.replace_self(error)
 
 
 def report_failure(env: BuildEnvironment, node: nodes.Node, message: str) -> None:
