@@ -182,7 +182,7 @@ def _set_unique_id(doctree: nodes.document, node: nodes.Element, name: str) -> N
 
 
 def _fail_in_place(env: BuildEnvironment, node: example_node, message: str) -> None:
-    """Report, and leave the error on the page rather than an empty spot."""
+    """Report, and leave the error in the doctree (``keep_warnings`` shows it)."""
     report_failure(env, node, message)
     error = nodes.system_message(message, type="ERROR", level=3, source=node.source, line=node.line)
     node.replace_self(error)
