@@ -57,6 +57,14 @@ def test_orphan_example_fails(project):
     assert "example examples/fixture_start_method.py is shown on no page" in result.stderr
 
 
+def test_expectation_without_its_example_fails(project):
+    shows(project, "fixture_stdin")
+    (project.root / "examples/renamed.expect").write_text("---\nx\n")
+    result = project.build("-q")
+    assert result.returncode == 1
+    assert "examples/renamed.expect has no example renamed.py" in result.stderr
+
+
 @pytest.mark.parametrize(
     ("directive", "message"),
     [

@@ -262,16 +262,21 @@ def reread_failed(app, env, added, changed, removed) -> list[str]:
 
 
 def check_orphans(app: Sphinx, env: BuildEnvironment) -> None:
+    """Every example is on a page; every expectation has its example."""
     shown = set().union(*_state(env).used.values())
-    root = _root(env)
-    examples = (Example.at(path, root) for path in find_examples(_examples_dir(env)))
-    orphans = [example for example in examples if example.name not in shown]
-    for example in orphans:
-        logger.error(
-            "example %s is shown on no page; add an {example} directive for it",
-            example.name,
-            location=str(example.path),
-        )
+    root, examples_dir = _root(env), _examples_dir(env)
+    examples = (Example.at(path, root) for path in find_examples(examples_dir))
+    orphans = [
+        (example.path, f"example {example.name} is shown on no page; add an {{example}} for it")
+        for example in examples
+        if example.name not in shown
+    ] + [
+        (path, f"{path.relative_to(root).as_posix()} has no example {path.stem}.py")
+        for path in sorted(examples_dir.rglob("*.expect"))
+        if not path.with_suffix(".py").is_file()
+    ]
+    for path, message in orphans:
+        logger.error(message, location=str(path))
     app.mpexamples_orphans = len(orphans)
 
 
@@ -283,8 +288,8 @@ def fail_build(app: Sphinx, exception: Exception | None) -> None:
     if failed or orphans:
         # An error, not a warning: the build fails with or without -W.
         logger.error(
-            "examples failed on %d page(s) %s, and %d example(s) are on no page; "
-            "see the errors above",
+            "examples failed on %d page(s) %s, and %d file(s) under examples/ are "
+            "on no page or lack their example; see the errors above",
             len(failed),
             failed,
             orphans,
