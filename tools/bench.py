@@ -58,7 +58,7 @@ class Bench:
         longest = max(d for (_, method), d in durations.items() if method == BUILD_METHOD)
         serial = sum(durations.values())
         print(f"{len(durations)} example runs, one after another: {serial:.2f} s in all; "
-              f"the longest under {BUILD_METHOD}: {longest:.2f} s")  # fmt: skip
+              f"the longest under {BUILD_METHOD}: {longest:.2f} s (medians)")  # fmt: skip
 
         noexec = self.median(lambda: self.build(self.copy("noexec"), "noexec"))
         clean = self.median(lambda: self.build(self.copy("clean")))
@@ -85,16 +85,22 @@ class Bench:
     # -- measurements ---------------------------------------------------------
 
     def serial_runs(self) -> dict[tuple[str, str], float]:
+        """Each example under each start method, alone: the median of its runs."""
         durations = {}
         for path in find_examples(ROOT / "examples"):
             example = Example.at(path, ROOT)
             expectation = example.expectation()
             for method in example.start_methods(expectation):
-                verdict = example.verify(method, expectation)
-                if verdict.problem:
-                    self.broken.append(f"{example.name}::{method} failed:\n{verdict.problem}")
-                durations[example.name, method] = verdict.result.duration
+                durations[example.name, method] = self.median(
+                    lambda example=example, method=method: self.one_run(example, method)
+                )
         return durations
+
+    def one_run(self, example: Example, method: str) -> float:
+        verdict = example.verify(method)
+        if verdict.problem:
+            self.broken.append(f"{example.name}::{method} failed:\n{verdict.problem}")
+        return verdict.result.duration
 
     def median(self, measure) -> float:
         return statistics.median(measure() for _ in range(self.repeat))

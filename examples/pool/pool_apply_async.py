@@ -9,7 +9,7 @@ from multiprocessing import Pool
 def long_time_task(name):
     print(f"Run task {name} ({os.getpid()})...")
     start = time.time()
-    time.sleep(random.random())  # up to 1 second
+    time.sleep(random.random() / 2)  # up to half a second
     end = time.time()
     print(f"Task {name} runs {end - start:0.2f} seconds.")
 
