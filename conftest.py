@@ -33,7 +33,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--example-jobs",
         type=int,
         default=default_jobs(),
-        help="how many example runs go at once (default: 4 per core)",
+        help="how many example runs go at once (default: 8 per core, at most 32)",
     )
 
 

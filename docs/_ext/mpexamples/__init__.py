@@ -49,7 +49,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
         "env",
         str,
     )
-    # How many examples run at once; None: 4 per core (they mostly sleep).
+    # How many examples run at once; None: 8 per core, at most 32 (they mostly sleep).
     app.add_config_value("example_jobs", None, "", (int, type(None)))
     app.add_config_value("example_cache", True, "", bool)
     app.add_config_value(

@@ -27,8 +27,8 @@ Job = tuple[Example, Expectation, str]
 
 
 def default_jobs() -> int:
-    """Runs at once: 4 per core, since examples mostly sleep."""
-    return min(32, 4 * (os.cpu_count() or 1))
+    """Runs at once: 8 per core, at most 32, since examples mostly sleep."""
+    return min(32, 8 * (os.cpu_count() or 1))
 
 
 class Runs:
