@@ -105,6 +105,11 @@ def test_tracebacks_must_be_declared_both_ways():
     assert "no traceback was printed" in verdict("ok\n", "ok\n", header="traceback: expected\n")
 
 
+def test_exception_group_tracebacks_count_too():
+    output = "  + Exception Group Traceback (most recent call last):\n  | ExceptionGroup: x\n"
+    assert "1 traceback(s)" in verdict("...\n", output)
+
+
 def test_failure_report_has_a_readable_diff():
     report = verdict("pid {pid}\nend\n", "pid 42\nfinish\n")
     assert report.splitlines()[0].startswith("- output line 2 is 'finish', expected 'end'")

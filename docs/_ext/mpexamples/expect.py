@@ -3,8 +3,8 @@
 This is the one checker.  The Sphinx build and the pytest plugin both call
 :func:`check`, so a page can never show output that pytest would reject.
 
-An expectation file sits next to its example (``pool_basic.py`` goes with
-``pool_basic.expect``).  A header of ``key: value`` lines ends at a line
+An expectation file sits next to its example (``pool_apply_async.py`` goes
+with ``pool_apply_async.expect``).  A header of ``key: value`` lines ends at a line
 ``---``; the body below it describes the output, one line per output line::
 
     # The child runs while the parent waits.
@@ -48,7 +48,8 @@ PLACEHOLDERS: dict[str, str] = {
 START_METHODS = ("fork", "spawn", "forkserver")
 SKIP, GROUP_START, GROUP_END = "...", "(any order)", "(end)"
 NEVER, OPTIONAL = "(never) ", "(optional) "
-TRACEBACK = "Traceback (most recent call last):"
+#: The first line of a traceback, an exception group's included.
+TRACEBACK = re.compile(r"[ +|]*(?:Exception Group )?Traceback \(most recent call last\):")
 #: Longest diff or output a failure report shows.
 REPORT_LINES = 300
 
@@ -300,7 +301,7 @@ def _status_problems(expectation: Expectation, outcome: Outcome, lines: list[str
         problems.append(f"the example was killed by {name}")
     elif code != expectation.exit_code:
         problems.append(f"exit status {code}, expected {expectation.exit_code}")
-    tracebacks = sum(line == TRACEBACK for line in lines)
+    tracebacks = sum(bool(TRACEBACK.fullmatch(line)) for line in lines)
     if tracebacks and not expectation.traceback:
         problems.append(
             f"the output has {tracebacks} traceback(s) (a process died with an "
