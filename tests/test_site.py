@@ -16,6 +16,14 @@ def shows(project, name: str, options: str = "") -> None:
     project.page(f"# T\n\n```{{example}} {name}.py\n{options}```\n")
 
 
+def build_fails(project, message: str, *args: str) -> str:
+    """Build, without -W unless given; it must fail and say ``message``."""
+    result = project.build("-q", *args)
+    assert result.returncode == 1, result.stderr
+    assert message in result.stderr
+    return result.stderr
+
+
 def test_passing_example_shows_source_and_output(project):
     shows(project, "fixture_stdin", ":emphasize-lines: 6\n")
     result = project.build("-q", "-W")
@@ -38,9 +46,7 @@ def test_passing_example_shows_source_and_output(project):
 def test_inline_code_or_pasted_output_fails(project, page, message):
     shows(project, "fixture_stdin")
     project.page(f"# T\n\n{page}\n```{{example}} fixture_stdin.py\n```\n")
-    result = project.build("-q")  # no -W: these are errors, not warnings
-    assert result.returncode == 1
-    assert message in result.stderr
+    build_fails(project, message)  # no -W: these are errors, not warnings
 
 
 def test_shell_commands_are_allowed(project):
@@ -52,17 +58,13 @@ def test_shell_commands_are_allowed(project):
 def test_orphan_example_fails(project):
     shows(project, "fixture_stdin")
     project.example("fixture_start_method")
-    result = project.build("-q")
-    assert result.returncode == 1
-    assert "example examples/fixture_start_method.py is shown on no page" in result.stderr
+    build_fails(project, "example examples/fixture_start_method.py is shown on no page")
 
 
 def test_expectation_without_its_example_fails(project):
     shows(project, "fixture_stdin")
     (project.root / "examples/renamed.expect").write_text("---\nx\n")
-    result = project.build("-q")
-    assert result.returncode == 1
-    assert "examples/renamed.expect has no example renamed.py" in result.stderr
+    build_fails(project, "examples/renamed.expect has no example renamed.py")
 
 
 @pytest.mark.parametrize(
@@ -94,9 +96,7 @@ def test_bad_directive_input_is_an_error_with_page_and_line(project, directive, 
 def test_malformed_expectation_fails_the_build(project):
     shows(project, "fixture_stdin")
     (project.root / "examples/fixture_stdin.expect").write_text("---\n{pdi}\n")
-    result = project.build("-q")
-    assert result.returncode == 1
-    assert "fixture_stdin.expect:2: unknown placeholder {pdi}" in result.stderr
+    build_fails(project, "fixture_stdin.expect:2: unknown placeholder {pdi}")
 
 
 def test_mismatch_fails_and_is_never_cached(project):
@@ -104,10 +104,8 @@ def test_mismatch_fails_and_is_never_cached(project):
     example = project.root / "examples/fixture_stdin.py"
     example.write_text(example.read_text().replace("read {", "got {"))
     for _ in range(2):  # the second build must not reuse the failed page
-        result = project.build("-q")
-        assert result.returncode == 1
-        assert "index.md:3: ERROR: example examples/fixture_stdin.py failed under" in result.stderr
-        assert "-read 0 characters\n+got 0 characters" in result.stderr
+        stderr = build_fails(project, "index.md:3: ERROR: example examples/fixture_stdin.py failed")
+        assert "-read 0 characters\n+got 0 characters" in stderr
 
 
 def test_edited_example_shows_fresh_output(project):
@@ -122,9 +120,7 @@ def test_edited_example_shows_fresh_output(project):
 
 def test_deadlock_fails_the_build_and_leaves_nothing(project):
     shows(project, "fixture_deadlock")
-    result = project.build("-q")
-    assert result.returncode == 1
-    assert "timed out after 3 s" in result.stderr
+    build_fails(project, "timed out after 3 s")
     page = (project.root / "docs/_build/html/index.html").read_text()
     pids = [int(p) for p in re.findall(r"(?:parent|child) (\d+)", page)]
     assert len(pids) == 3 and not survivors(pids)
@@ -132,9 +128,7 @@ def test_deadlock_fails_the_build_and_leaves_nothing(project):
 
 def test_child_traceback_fails_the_build(project):
     shows(project, "fixture_child_raises")
-    result = project.build("-q")
-    assert result.returncode == 1
-    assert "the output has 1 traceback(s)" in result.stderr
+    build_fails(project, "the output has 1 traceback(s)")
 
 
 def test_declared_start_method_is_used_and_said(project):
