@@ -49,6 +49,24 @@ def test_inline_code_or_pasted_output_fails(project, page, message):
     build_fails(project, message)  # no -W: these are errors, not warnings
 
 
+def test_header_marker_and_lines_trim_the_source_shown(project):
+    example = project.example("fixture_stdin")
+    example.write_text("# Licence: boilerplate\n# end of header\n" + example.read_text())
+    project.page(
+        "# T\n\n```{example} fixture_stdin.py\n```\n\n```{example} fixture_stdin.py\n:lines: 3-5\n```\n"
+    )
+    assert project.build("-q", "-W").returncode == 0
+    page = html.unescape(
+        re.sub(r"<[^>]+>", "", (project.root / "docs/_build/html/index.html").read_text())
+    )
+    assert "Licence" not in page and "end of header" not in page
+    # :lines: counts from the first line after the header: 3-5 is the import
+    # up to the __main__ guard, without the docstring or the print.
+    assert page.count("Read standard input") == 1
+    assert page.count("sys.stdin.read") == 1
+    assert page.count("read 0 characters") == 2  # each block still runs the whole file
+
+
 def test_shell_commands_are_allowed(project):
     shows(project, "fixture_stdin")
     project.page("# T\n\n```sh\ntox -e docs\n```\n\n```{example} fixture_stdin.py\n```\n")
