@@ -26,18 +26,14 @@ class Project:
         self.root = root
         (root / "docs").mkdir()
         (root / "examples").mkdir()
-        self.conf("")
-
-    def conf(self, extra: str) -> None:
-        (self.root / "docs" / "conf.py").write_text(
+        (root / "docs" / "conf.py").write_text(
             f"import sys\nsys.path.insert(0, {str(ROOT / 'docs' / '_ext')!r})\n"
-            'extensions = ["mpexamples", "myst_parser"]\n' + textwrap.dedent(extra)
+            'extensions = ["mpexamples", "myst_parser"]\n'
         )
 
-    def page(self, text: str, name: str = "index") -> Path:
-        path = self.root / "docs" / f"{name}.md"
-        path.write_text(textwrap.dedent(text))
-        return path
+    def page(self, text: str) -> None:
+        """Write the project's one page, docs/index.md."""
+        (self.root / "docs" / "index.md").write_text(textwrap.dedent(text))
 
     def example(self, name: str) -> Path:
         """Copy fixture ``name`` (and its expectation) into examples/."""

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import platform
 import sys
+import threading
 from dataclasses import asdict
 from pathlib import Path
 
@@ -60,6 +62,7 @@ class Cache:
 
     def put(self, key: str, result: RunResult) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
-        partial = self._file(key).with_suffix(".tmp")
+        # A name of its own: parallel readers (sphinx -j) may store one key twice.
+        partial = self._file(key).with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
         partial.write_text(json.dumps(asdict(result)), encoding="utf-8")
         partial.replace(self._file(key))  # readers never see half a file

@@ -10,14 +10,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from docutils import nodes
-from sphinx.util import logging
 
 from .sphinxext import FROM_EXAMPLE, report_failure
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
-
-logger = logging.getLogger(__name__)
 
 
 def forbid_inline_code(app: Sphinx, doctree: nodes.document) -> None:
