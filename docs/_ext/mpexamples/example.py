@@ -46,11 +46,18 @@ class Example:
         return expect.load(self.path)
 
     def local_modules(self) -> list[Path]:
-        """Modules next to the example that it imports, directly or not."""
+        """Modules next to the example that it imports, directly or not.
+
+        A file that cannot be read or parsed imports nothing here: running
+        the example reports that error, as Python words it.
+        """
         found: list[Path] = []
         todo = [self.path]
         while todo:
-            tree = ast.parse(todo.pop().read_bytes())
+            try:
+                tree = ast.parse(todo.pop().read_bytes())
+            except (OSError, SyntaxError):
+                continue
             for node in ast.walk(tree):
                 if isinstance(node, ast.Import):
                     names = [alias.name for alias in node.names]

@@ -119,16 +119,46 @@ def expectation_path(example: Path) -> Path:
 
 
 def load(example: Path) -> Expectation:
-    """Parse the expectation file that belongs to ``example``."""
+    """Parse the expectation file that belongs to ``example``.
+
+    Anything that keeps it from being read as UTF-8 text is an
+    :class:`ExpectationError` naming the file (and the line, if it has one).
+    """
     path = expectation_path(example)
     try:
-        source = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except FileNotFoundError:
+        if path.is_symlink():
+            raise ExpectationError(
+                f"{path}: a symbolic link to {path.readlink()}, which does not exist"
+            ) from None
         raise ExpectationError(
             f"{path}: missing; every example needs an expectation file "
             f"next to it (see the README, 'How expectations work')"
         ) from None
-    return parse(source, path)
+    except OSError as error:  # a directory, no permission, an I/O error
+        raise ExpectationError(f"{path}: cannot be read: {error.strerror or error}") from None
+    return parse(decode(data, path), path)
+
+
+def decode(data: bytes, path: Path) -> str:
+    """``data`` as UTF-8 text, or an error naming the line of the first bad byte."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ExpectationError(
+            f"{path}:1: the file is UTF-16 (it starts with a byte order mark); save it as UTF-8"
+        )
+    data = data.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 byte order mark is harmless
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise ExpectationError(
+            f"{path}:{line}: not UTF-8 (byte {data[error.start]:#04x}); save the file as UTF-8"
+        ) from None
+    if "\0" in text:
+        line = text[: text.index("\0")].count("\n") + 1
+        raise ExpectationError(f"{path}:{line}: a NUL byte (is the file UTF-16?); save it as UTF-8")
+    return text
 
 
 def parse(source: str, path: Path) -> Expectation:
