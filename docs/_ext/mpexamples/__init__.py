@@ -31,7 +31,7 @@ def _add_static_path(app: Sphinx) -> None:
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
-    from . import contract, sphinxext
+    from . import config, contract, sphinxext
 
     app.add_config_value("example_root", "..", "env", str)
     app.add_config_value("example_dir", "examples", "env", str)
@@ -51,10 +51,12 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     )
     # How many examples run at once; None: 8 per core, at most 32 (they mostly sleep).
     app.add_config_value("example_jobs", None, "", (int, type(None)))
-    app.add_config_value("example_cache", True, "", bool)
+    # str, and a list default: so that -D values reach config.validate as given.
+    app.add_config_value("example_cache", True, "", (bool, str))
     app.add_config_value(
-        "example_allowed_languages", ("sh", "bash", "shell", "ini", "toml"), "env", (tuple, list)
+        "example_allowed_languages", ["sh", "bash", "shell", "ini", "toml"], "env", (tuple, list)
     )
+    app.connect("config-inited", config.validate)
 
     app.connect("builder-inited", _add_static_path)
     app.add_css_file("mpexamples.css")
