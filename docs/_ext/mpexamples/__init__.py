@@ -69,7 +69,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("env-purge-doc", sphinxext.purge_doc)
     app.connect("env-merge-info", sphinxext.merge_info)
     app.connect("env-get-outdated", sphinxext.reread_failed)
-    app.connect("env-check-consistency", sphinxext.check_orphans)
+    app.connect("env-updated", sphinxext.check_orphans)
     app.connect("build-finished", sphinxext.log_runs)
     app.connect("build-finished", sphinxext.fail_build)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -47,34 +47,93 @@ class example_node(nodes.General, nodes.Element):
     """Stands for an example until ``doctree-read`` runs it."""
 
 
-class ExampleDirective(SphinxDirective):
-    """Record which example to show; the work happens in :func:`run_examples`."""
+class _OptionSpec(dict):
+    """The known options; any other name is kept, marked, for ``run()`` to report.
 
-    required_arguments = 1
-    option_spec: ClassVar[OptionSpec] = {
-        "lines": directives.unchanged_required,
-        "emphasize-lines": directives.unchanged_required,
-        "linenos": directives.flag,
-    }
+    Docutils and MyST look an option up as ``spec[name]`` and on a KeyError
+    only warn, so the page would neither fail the build nor be read again.
+    """
+
+    def __missing__(self, name: str):
+        return _UnknownOption
+
+
+class _UnknownOption(str):
+    """The value of an option the directive does not know."""
+
+
+class ExampleDirective(SphinxDirective):
+    """Record which example to show; the work happens in :func:`run_examples`.
+
+    Every mistake in the directive itself is checked here, not by docutils or
+    MyST, so that it is an error of the page (see :meth:`_fail`).
+    """
+
+    optional_arguments = 1  # a missing path is reported by run()
+    final_argument_whitespace = True  # so is a second one
+    has_content = True  # so is content
+    option_spec: ClassVar[OptionSpec] = _OptionSpec(
+        {
+            "lines": directives.unchanged,
+            "emphasize-lines": directives.unchanged,
+            "linenos": directives.flag,
+        }
+    )
 
     def run(self) -> list[nodes.Node]:
+        if not self.arguments:
+            return self._fail("no example given: write its path under the examples folder")
+        argument = self.arguments[0]
+        if len(argument.split()) > 1:
+            return self._fail(f"one example per directive, got {argument!r}")
         examples_dir = _examples_dir(self.env)
-        path = (examples_dir / self.arguments[0]).resolve()
+        given = examples_dir / argument
+        if problem := _not_a_file(given):
+            return self._fail(f"example file {given} {problem}")
+        path = given.resolve()
         if not path.is_relative_to(examples_dir) or path.suffix != ".py":
-            return self._fail(f"{self.arguments[0]!r} is not a .py file under {examples_dir}")
-        if not path.is_file():
-            return self._fail(f"example file {path} does not exist")
+            return self._fail(f"{argument!r} is not a .py file under {examples_dir}")
         example = Example.at(path, _root(self.env))
         for dependency in [path, expect.expectation_path(path), *example.local_modules()]:
             self.env.note_dependency(dependency)
         _state(self.env).used.setdefault(self.env.docname, set()).add(example.name)
+        if problems := self._usage_problems():
+            return self._fail("; ".join(problems))
         node = example_node(example=str(path), options=dict(self.options))
         self.set_source_info(node)
         return [node]
 
+    def _usage_problems(self) -> list[str]:
+        known = ", ".join(f":{name}:" for name in self.option_spec)
+        problems = [
+            f"unknown option :{name}: (known: {known})"
+            for name, value in self.options.items()
+            if isinstance(value, _UnknownOption)
+        ]
+        problems += [
+            f"option :{name}: needs a value"
+            for name in ("lines", "emphasize-lines")
+            if name in self.options and not self.options[name].strip()
+        ]
+        if self.content:
+            problems.append("no content allowed: the code comes from the example file")
+        return problems
+
     def _fail(self, message: str) -> list[nodes.Node]:
+        """An error at the page line; the build fails and the page is read again."""
         _state(self.env).note_failure(self.env.docname)
         return [self.reporter.error(f"example: {message}", line=self.lineno)]
+
+
+def _not_a_file(path: Path) -> str | None:
+    """Why ``path`` cannot be read as an example file, if it cannot."""
+    if path.is_symlink() and not path.exists():
+        return f"is a symbolic link to {path.readlink()}, which does not exist"
+    if not path.exists():
+        return "does not exist"
+    if not path.is_file():
+        return "is a directory" if path.is_dir() else "is not a regular file"
+    return None
 
 
 # -- running examples while the doctree is read ----------------------------
@@ -85,8 +144,15 @@ def run_examples(app: Sphinx, doctree: nodes.document) -> None:
         example = Example.at(Path(node["example"]), _root(app.env))
         try:
             expectation = example.expectation()
+        except expect.ExpectationError as error:
+            _fail_in_place(app.env, node, f"{example.name}: {error}")
+            continue
+        try:
             source = _source_block(app, example, node)
-        except (OSError, ValueError) as error:  # ExpectationError is a ValueError
+        except expect.ExpectationError as error:  # names the example file and line
+            _fail_in_place(app.env, node, str(error))
+            continue
+        except (OSError, ValueError) as error:  # a bad :lines: or :emphasize-lines:
             _fail_in_place(app.env, node, f"{example.name}: {error}")
             continue
         method = choose_start_method(app, example, expectation)
@@ -119,7 +185,9 @@ def choose_start_method(app: Sphinx, example: Example, expectation) -> str | Non
 def _source_block(app: Sphinx, example: Example, node: example_node) -> nodes.Element:
     options = {"lines": node["options"]["lines"]} if "lines" in node["options"] else {}
     marker = app.config.example_header_marker
-    if marker and marker in example.path.read_text(encoding="utf-8"):
+    # Checked here, so that a file that is not UTF-8 is named with its line.
+    text = expect.decode(example.path.read_bytes(), Path(example.name))
+    if marker and marker in text:
         options["start-after"] = marker
     text, count = LiteralIncludeReader(example.path, options, app.config).read(
         location=(node.source, node.line)
@@ -206,7 +274,10 @@ def run_ahead(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
     """Start every run the pages about to be read need, all at once."""
     jobs = {}
     for docname in docnames:
-        source = Path(env.doc2path(docname)).read_text(encoding="utf-8")
+        try:  # only a scan: reading the page reports what is wrong with it
+            source = Path(env.doc2path(docname)).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
         for job in scan(source, _examples_dir(env), _root(env), partial(choose_start_method, app)):
             jobs[job[0].path, job[2]] = job
     app.mpexamples_runs.prerun(list(jobs.values()))
@@ -262,21 +333,28 @@ def reread_failed(app, env, added, changed, removed) -> list[str]:
 
 
 def check_orphans(app: Sphinx, env: BuildEnvironment) -> None:
-    """Every example is on a page; every expectation has its example."""
+    """Every example is on a page; every expectation has its example.
+
+    Runs on ``env-updated``, which every build emits, even one that reads no
+    page: adding a file under examples/ changes no page, yet must fail.
+    """
     shown = set().union(*_state(env).used.values())
     root, examples_dir = _root(env), _examples_dir(env)
-    examples = (Example.at(path, root) for path in find_examples(examples_dir))
-    orphans = [
-        (example.path, f"example {example.name} is shown on no page; add an {{example}} for it")
-        for example in examples
-        if example.name not in shown
-    ] + [
-        (path, f"{path.relative_to(root).as_posix()} has no example {path.stem}.py")
+    orphans = []
+    for path in find_examples(examples_dir):
+        name = path.relative_to(root).as_posix()
+        if problem := _not_a_file(path):
+            orphans.append(f"example {name} {problem}")
+        elif Example.at(path, root).name not in shown:
+            orphans.append(f"example {name} is shown on no page; add an {{example}} for it")
+    orphans += [
+        f"{path.relative_to(root).as_posix()} has no example {path.stem}.py"
         for path in sorted(examples_dir.rglob("*.expect"))
         if not path.with_suffix(".py").is_file()
     ]
-    for path, message in orphans:
-        logger.error(message, location=str(path))
+    # No location: Sphinx would take a path for a page name (and add ".rst").
+    for message in orphans:
+        logger.error(message)
     app.mpexamples_orphans = len(orphans)
 
 
