@@ -2,7 +2,9 @@
 
 Node IDs read ``examples/pool/pool_apply_async.py::spawn``.  Each run goes
 through the same runner and checker as the Sphinx build (``mpexamples``),
-so a page can never show output that fails here.
+so a page can never show output that fails here.  An example is run as a
+program, never imported into pytest; one that cannot run as given (a
+broken expectation file) fails its own tests, not the session.
 
 Examples mostly sleep, so once collection is done every selected example
 run starts at once, ``--example-jobs`` at a time, each in its own process,
@@ -12,6 +14,7 @@ each worker runs its tests one by one instead.
 
 from __future__ import annotations
 
+import multiprocessing
 from pathlib import Path
 
 import pytest
@@ -41,12 +44,23 @@ def _example_dir(config: pytest.Config) -> Path:
     return Path(config.getoption("--example-dir")).resolve()
 
 
-def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
-    if file_path.suffix == ".py" and file_path.resolve().is_relative_to(
-        _example_dir(parent.config)
-    ):
-        return ExampleFile.from_parent(parent, path=file_path)
-    return None
+@pytest.hookimpl(wrapper=True)
+def pytest_collect_file(file_path: Path, parent: pytest.Collector):
+    """Collect a file under the examples folder as an example, and only so.
+
+    Pytest's python plugin imports any .py file named on the command line as
+    a test module: the example's top-level code would run inside pytest, and
+    a syntax error would be an import error instead of the example's failure.
+    """
+    collectors = yield
+    if not file_path.resolve().is_relative_to(_example_dir(parent.config)):
+        return collectors
+    kept = [c for c in collectors if not isinstance(c, pytest.Module)]
+    if file_path.suffix == ".py":
+        kept.append(ExampleFile.from_parent(parent, path=file_path))
+    elif file_path.suffix == ".expect" and not file_path.with_suffix(".py").is_file():
+        kept.append(StrayExpectation.from_parent(parent, path=file_path))
+    return kept
 
 
 class ExampleFile(pytest.File):
@@ -55,7 +69,13 @@ class ExampleFile(pytest.File):
     def collect(self):
         # Run from the folder above examples/, as the README tells readers to.
         example = Example.at(self.path, _example_dir(self.config).parent)
-        expectation = example.expectation()  # a malformed one is a collection error
+        try:
+            expectation = example.expectation()
+        except expect.ExpectationError as error:
+            # Its runs fail, saying why; the rest of the session goes on.
+            for method in multiprocessing.get_all_start_methods():
+                yield Unrunnable.from_parent(self, name=method, problem=str(error))
+            return
         methods = example.start_methods(expectation)
         for method in methods:
             yield ExampleRun.from_parent(
@@ -64,6 +84,19 @@ class ExampleFile(pytest.File):
         if not methods:
             # Reported as a skip, never counted as a pass.
             yield NotHere.from_parent(self, name="unavailable", declared=expectation.start_methods)
+
+
+class StrayExpectation(pytest.File):
+    """An expectation file without its example: one failing item says so."""
+
+    def collect(self):
+        example = self.path.with_suffix(".py")
+        why = " (it is a directory)" if example.is_dir() else ""
+        if example.is_symlink() and not example.exists():
+            why = f" (it is a symbolic link to {example.readlink()}, which does not exist)"
+        yield Unrunnable.from_parent(
+            self, name="no-example", problem=f"{self.path} has no example {example.name}{why}"
+        )
 
 
 @pytest.hookimpl(trylast=True)
@@ -106,6 +139,26 @@ class ExampleRun(pytest.Item):
 
     def reportinfo(self):
         return self.path, None, f"{self.example.name}::{self.name}"
+
+
+class Unrunnable(pytest.Item):
+    """A run that cannot start, such as one with a broken expectation file."""
+
+    def __init__(self, *, problem: str, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.problem = problem
+
+    def runtest(self) -> None:
+        raise ExampleFailed(self.problem, "")
+
+    def repr_failure(self, excinfo, style=None):
+        if isinstance(excinfo.value, ExampleFailed):
+            return self.problem
+        return super().repr_failure(excinfo, style)
+
+    def reportinfo(self):
+        name = self.path.relative_to(_example_dir(self.config).parent).as_posix()
+        return self.path, None, f"{name}::{self.name}"
 
 
 class NotHere(pytest.Item):

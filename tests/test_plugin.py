@@ -41,11 +41,3 @@ def test_mismatch_names_the_example_and_shows_a_diff(project, workers):
     assert "1 failed, 1 passed" in result.stdout
     assert "examples/fixture_stdin.py failed under the 'forkserver' start method" in result.stdout
     assert "-read 0 characters\n+got 0 characters" in result.stdout
-
-
-def test_malformed_expectation_is_a_collection_error(project):
-    example = project.example("fixture_stdin")
-    example.with_suffix(".expect").write_text("timeout: soon\n---\nx\n")
-    result = project.pytest()
-    assert result.returncode != 0
-    assert "fixture_stdin.expect:1: timeout must be a number" in result.stdout
