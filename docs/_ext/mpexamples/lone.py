@@ -6,7 +6,8 @@ rest on a margin that a busy machine can eat.  So every example run holds
 other example runs anywhere on the machine meanwhile, whichever process
 (pytest-xdist workers, several builds, test subprocesses) started it.
 
-The lock is two files locked with ``flock`` in a per-user temporary folder.
+The lock is two files locked with ``flock`` in a per-user temporary folder
+(or the folder ``MPEXAMPLES_LOCK_DIR`` names).
 It prefers writers, so a stream of new shared runs cannot starve an
 exclusive one: a shared taker passes through the *gate* (locks it shared,
 only while it takes the main lock), and an exclusive taker holds the gate
@@ -45,8 +46,14 @@ STALE_SECONDS = 600.0
 _numbers = itertools.count()
 
 
+#: Names another folder for the lock: runs that share a folder exclude each other.
+DIRECTORY_VARIABLE = "MPEXAMPLES_LOCK_DIR"
+
+
 def default_directory() -> Path:
     """The per-user folder for the lock files, shared by every process."""
+    if os.environ.get(DIRECTORY_VARIABLE):
+        return Path(os.environ[DIRECTORY_VARIABLE])
     user = os.getuid() if hasattr(os, "getuid") else "user"
     return Path(tempfile.gettempdir()) / f"mpexamples-{user}"
 
