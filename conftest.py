@@ -9,7 +9,9 @@ broken expectation file) fails its own tests, not the session.
 Examples mostly sleep, so once collection is done every selected example
 run starts at once, ``--example-jobs`` at a time, each in its own process,
 as the build does; each test then reports its own run.  Under pytest-xdist
-each worker runs its tests one by one instead.
+each worker runs its tests one by one instead.  Either way a failure that
+other runs of the session overlapped is run again alone (see
+``mpexamples.schedule``), and the terminal summary counts these.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from mpexamples.example import Example
 from mpexamples.schedule import Runs, default_jobs
 
 RUNS = pytest.StashKey[Runs]()
+COUNTS = "mpexamples_counts"  # what an xdist worker reports to the controller
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -103,11 +106,42 @@ class StrayExpectation(pytest.File):
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Start every selected example run at once (not in an xdist worker)."""
     config = session.config
-    if hasattr(config, "workerinput") or config.option.collectonly:
+    if config.option.collectonly:
         return
-    runs = config.stash[RUNS] = Runs(cache=None, jobs=config.getoption("--example-jobs"))
+    worker = getattr(config, "workerinput", None)  # its session spans the workers
+    runs = config.stash[RUNS] = Runs(
+        cache=None,
+        jobs=config.getoption("--example-jobs"),
+        session=worker["testrunuid"] if worker else None,
+    )
+    if worker:  # runs its items one by one
+        return
     items = [item for item in session.items if isinstance(item, ExampleRun)]
     runs.prerun([(item.example, item.expectation, item.name) for item in items])
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """An xdist worker hands its counts of runs to the controller."""
+    runs = session.config.stash.get(RUNS, None)
+    if runs and hasattr(session.config, "workeroutput"):
+        session.config.workeroutput[COUNTS] = runs.counts()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error) -> None:
+    counts = getattr(node, "workeroutput", {}).get(COUNTS)
+    if counts:
+        config = node.config
+        if RUNS not in config.stash:
+            config.stash[RUNS] = Runs(cache=None, jobs=1)
+        config.stash[RUNS].add(counts)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    """How many runs, and how many failures were run again alone."""
+    runs = config.stash.get(RUNS, None)
+    if runs and runs.executed:
+        terminalreporter.write_line(f"mpexamples: {runs.summary()}")
 
 
 class ExampleRun(pytest.Item):
@@ -117,11 +151,7 @@ class ExampleRun(pytest.Item):
         self.expectation = expectation
 
     def runtest(self) -> None:
-        runs = self.config.stash.get(RUNS, None)
-        if runs:
-            verdict = runs.verdict(self.example, self.expectation, self.name)
-        else:
-            verdict = self.example.verify(self.name, self.expectation)
+        verdict = self.config.stash[RUNS].verdict(self.example, self.expectation, self.name)
         if verdict.problem:
             raise ExampleFailed(verdict.problem, verdict.result.output)
 

@@ -82,6 +82,18 @@ def run_python(*args: str, cwd: Path, **variables: str) -> subprocess.CompletedP
     )
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _lock_per_worker(tmp_path_factory: pytest.TempPathFactory):
+    """Each worker's example runs share a lock of their own (mpexamples.lone).
+
+    A test's failure re-run alone then waits for its own runs only, instead
+    of stalling every other test's runs on the machine.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("MPEXAMPLES_LOCK_DIR", str(tmp_path_factory.mktemp("lock")))
+        yield
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Project:
     return Project(tmp_path)

@@ -1,10 +1,17 @@
 """Flake hunting: run the whole test suite N times with every core busy.
 
 Run with ``tox -e stress`` (``-- --runs 5`` or ``-- --no-hog``).  Each run
-is what ``tox`` runs: the examples, then the pipeline's tests.  Prints the failures per test, which for
-the examples means per example and start method, and exits 1 if any run
-failed.  An example that ever fails here gets its code or expectation
-fixed, never loosened until it checks nothing.
+is what ``tox`` runs: the examples, then the pipeline's tests.  Prints the
+failures per test, which for the examples means per example and start
+method, and exits 1 if any run failed.  An example that ever fails here gets
+its code or expectation fixed, never loosened until it checks nothing.
+
+``--builds`` instead builds a throwaway site N times: a fixture whose
+guarantee rests on a 1 s margin (``fixture_margin``) beside 15 busy spawn
+examples; ``--margin-tests`` runs pytest N times on the same examples.  Both
+report failures per run, and every mode reports how many failures that
+overlapped other runs were re-run alone, and how many of those then passed
+(the ``mpexamples:`` summary line of each build or pytest run).
 """
 
 from __future__ import annotations
@@ -12,58 +19,139 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures" / "examples"
 SUMMARY = re.compile(r"^(?:FAILED|ERROR) (\S+)", re.M)
 SUITE = (["examples"], ["-n", "6", "tests"])  # as in tox.ini
 TOTALS = re.compile(r"^=* ?(.*(?:passed|failed|error).*?) in [\d.]+s", re.M)
+RERUNS = re.compile(r"mpexamples: .*?(\d+) failure\(s\) re-run alone \((\d+) passed alone\)")
+BUILD_FAILURE = re.compile(r"example (\S+) failed under the '(\w+)' start method")
+NEIGHBOURS = 15
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--no-hog", dest="hog", action="store_false", help="leave the cores idle")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument(
+        "--builds", action="store_true", help="build the margin site instead of the suite"
+    )
+    mode.add_argument(
+        "--margin-tests", action="store_true", help="run pytest on the margin site's examples"
+    )
     args = parser.parse_args()
 
     hogs = start_hogs() if args.hog else []
     failures: Counter[str] = Counter()
-    failed_runs = 0
+    failed_runs = rerun = passed_alone = 0
     try:
-        for number in range(1, args.runs + 1):
-            started = time.monotonic()
-            outputs, failed = [], False
-            for command in SUITE:
-                result = subprocess.run(
-                    [sys.executable, "-m", "pytest", "-q", "-rfE", *command],
-                    cwd=ROOT,
-                    capture_output=True,
-                    text=True,
-                )
-                totals = TOTALS.search(result.stdout)
-                outputs.append(totals[1] if totals else f"pytest exited {result.returncode}")
-                failures.update(SUMMARY.findall(result.stdout))
-                if result.returncode:
-                    failed = True
-                    if not SUMMARY.search(result.stdout):  # a collection or internal error
-                        failures[f"(run {number}: {' '.join(command)}: {outputs[-1]})"] += 1
-            failed_runs += failed
-            print(f"run {number:2d}: {'; '.join(outputs)} "
-                  f"({time.monotonic() - started:.0f} s)", flush=True)  # fmt: skip
+        with tempfile.TemporaryDirectory(prefix="mp-stress-") as tmp:
+            for number in range(1, args.runs + 1):
+                started = time.monotonic()
+                if args.builds or args.margin_tests:
+                    site = margin_site(Path(tmp) / f"site-{number}")
+                    run = build if args.builds else margin_tests
+                    results = [run(site, number, failures)]
+                else:
+                    results = [suite_part(command, number, failures) for command in SUITE]
+                failed_runs += any(failed for _, failed, _ in results)
+                for _, _, counts in results:
+                    rerun, passed_alone = rerun + counts[0], passed_alone + counts[1]
+                print(f"run {number:2d}: {'; '.join(text for text, _, _ in results)} "
+                      f"({time.monotonic() - started:.0f} s)", flush=True)  # fmt: skip
     finally:
         for hog in hogs:
             hog.kill()
             hog.wait()
 
     hogged = f"a CPU hog on each of {len(hogs)} cores" if hogs else "idle cores"
-    print(f"\n{args.runs} runs of the whole suite with {hogged}: {failed_runs} failed")
+    what = (
+        "builds of the margin site" if args.builds
+        else "pytest runs on the margin site's examples" if args.margin_tests
+        else "runs of the whole suite"
+    )  # fmt: skip
+    print(f"\n{args.runs} {what} with {hogged}: {failed_runs} failed; "
+          f"{rerun} failure(s) re-run alone, {passed_alone} of them passed alone")  # fmt: skip
     for test, count in sorted(failures.items()):
         print(f"  {count:3d} x {test}")
     return 1 if failed_runs else 0
+
+
+def suite_part(command: list[str], number: int, failures: Counter[str], plugin: bool = False):
+    """One pytest command: (totals, failed, (re-run alone, passed alone))."""
+    result = python("-m", "pytest", "-q", "-rfE", *command, plugin=plugin)
+    totals = TOTALS.search(result.stdout)
+    text = totals[1] if totals else f"pytest exited {result.returncode}"
+    failures.update(SUMMARY.findall(result.stdout))
+    if result.returncode and not SUMMARY.search(result.stdout):  # a collection or internal error
+        failures[f"(run {number}: {' '.join(command)}: {text})"] += 1
+    return text, bool(result.returncode), reruns(result.stdout)
+
+
+def margin_site(root: Path) -> Path:
+    """A throwaway site: fixture_margin and 15 busy neighbours, built under spawn."""
+    (root / "docs").mkdir(parents=True)
+    (root / "examples").mkdir()
+    # The margin example last, as in the pages' order: it starts once the rest keep the cores busy.
+    names = [f"fixture_busy_{n:02d}" for n in range(1, NEIGHBOURS + 1)] + ["fixture_margin"]
+    for name in names:
+        for suffix in (".py", ".expect"):
+            source = FIXTURES / (name.rpartition("_")[0] if "busy" in name else name)
+            shutil.copy(source.with_suffix(suffix), root / "examples" / (name + suffix))
+    (root / "docs" / "conf.py").write_text(
+        f"import sys\nsys.path.insert(0, {str(ROOT / 'docs' / '_ext')!r})\n"
+        'extensions = ["mpexamples", "myst_parser"]\nexample_start_method = "spawn"\n'
+    )
+    page = "".join(f"```{{example}} {name}.py\n```\n\n" for name in names)
+    (root / "docs" / "index.md").write_text("# Margin\n\n" + page)
+    return root
+
+
+def build(site: Path, number: int, failures: Counter[str]):
+    """One default build of ``site``: (what it said, failed, (re-run alone, passed alone))."""
+    result = python("-m", "sphinx", "-b", "html", "docs", "docs/_build/html", cwd=site, plugin=True)
+    failed = [f"{name}::{method}" for name, method in BUILD_FAILURE.findall(result.stderr)]
+    failures.update(failed)
+    if result.returncode and not failed:
+        failures[f"(run {number}: build exited {result.returncode})"] += 1
+    counts = reruns(result.stdout)
+    text = f"{'failed' if result.returncode else 'passed'} ({len(failed)} example(s) failed)"
+    return text, bool(result.returncode), counts
+
+
+def margin_tests(site: Path, number: int, failures: Counter[str]):
+    """Pytest on the site's examples, every start method at once."""
+    examples = str(site / "examples")
+    return suite_part(
+        ["-p", "conftest", "-c", str(ROOT / "pyproject.toml"), "--example-dir", examples,
+         "-p", "no:xdist", examples],
+        number,
+        failures,
+        plugin=True,
+    )  # fmt: skip
+
+
+def python(*args: str, cwd: Path = ROOT, plugin: bool = False) -> subprocess.CompletedProcess[str]:
+    """Run Python; with ``plugin``, a run outside the checkout finds conftest.py."""
+    env = dict(os.environ)
+    if plugin:
+        env["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(ROOT / "docs" / "_ext")])
+    return subprocess.run([sys.executable, *args], cwd=cwd, env=env, capture_output=True, text=True)
+
+
+def reruns(output: str) -> tuple[int, int]:
+    """(failures re-run alone, of them passed) from an ``mpexamples:`` summary line."""
+    counts = RERUNS.search(output)
+    return (int(counts[1]), int(counts[2])) if counts else (0, 0)
 
 
 def start_hogs() -> list[subprocess.Popen]:

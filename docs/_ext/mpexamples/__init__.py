@@ -7,6 +7,7 @@ Modules, one job each:
 - :mod:`.example`: an example file, its imports, one checked run;
 - :mod:`.cache`: passing runs kept across builds, keyed on content;
 - :mod:`.schedule`: the runs a build needs, run concurrently ahead of reading;
+- :mod:`.lone`: a machine-wide lock for running alone, and who overlapped whom;
 - :mod:`.sphinxext`: the ``example`` directive and its event handlers;
 - :mod:`.contract`: no page may hold inline code or pasted output.
 

@@ -10,7 +10,7 @@ import ast
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import expect, runner
+from . import expect, lone, runner
 
 #: Seconds an example may run when its expectation names no timeout.
 DEFAULT_TIMEOUT = 30.0
@@ -22,6 +22,7 @@ class Verdict:
 
     result: runner.RunResult
     problem: str | None
+    overlapped: bool = False  # other runs of its session ran meanwhile
 
 
 @dataclass(frozen=True)
@@ -77,16 +78,29 @@ class Example:
         available = _available_start_methods()
         return [m for m in available if m in expectation.start_methods]
 
-    def verify(self, start_method: str, expectation: expect.Expectation | None = None) -> Verdict:
-        """Run once under ``start_method`` and check the expectation."""
+    def verify(
+        self,
+        start_method: str,
+        expectation: expect.Expectation | None = None,
+        *,
+        alone: bool = False,
+        session: lone.Session | None = None,
+    ) -> Verdict:
+        """Run once under ``start_method`` and check the expectation.
+
+        The run holds the machine-wide lock of :mod:`.lone`: shared, or with
+        ``alone`` exclusively, so that no other example runs meanwhile.  The
+        verdict says whether other runs of ``session`` overlapped it.
+        """
         expectation = expectation or self.expectation()
-        result = runner.run(
-            self.path,
-            self.root,
-            start_method=start_method,
-            timeout=expectation.timeout or DEFAULT_TIMEOUT,
-        )
-        return Verdict(result, expect.check(expectation, result))
+        with (session or lone.Session()).run(alone) as run:
+            result = runner.run(
+                self.path,
+                self.root,
+                start_method=start_method,
+                timeout=expectation.timeout or DEFAULT_TIMEOUT,
+            )
+        return Verdict(result, expect.check(expectation, result), run.overlapped)
 
 
 def _available_start_methods() -> list[str]:

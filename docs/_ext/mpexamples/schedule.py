@@ -6,6 +6,13 @@ scanned for ``{example}`` directives and every run they need starts at once,
 ``example_jobs`` at a time.  Each page then picks up its finished run.  A run
 the scan missed is simply done when its page is read, so the scan only
 affects speed, never what a page shows.
+
+Running together must not change a verdict: an example whose guarantee rests
+on a margin (``join(timeout=...)``) can miss it only because its neighbours
+keep the machine busy.  So a run that failed while other runs of the same
+session overlapped it is run again once the concurrent batch is over, alone
+on the machine (:mod:`.lone`), and that lone run's verdict is the one
+reported.  A failure that overlapped nothing is final at once.
 """
 
 from __future__ import annotations
@@ -16,7 +23,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
-from . import runner
+from . import lone, runner
 from .cache import Cache, key
 from .example import Example, Verdict
 from .expect import Expectation, ExpectationError
@@ -24,6 +31,7 @@ from .expect import Expectation, ExpectationError
 DIRECTIVE = re.compile(r"^[ \t]*(?:`{3,}|~{3,}|:{3,})\{example\}[ \t]+(\S+)", re.M)
 
 Job = tuple[Example, Expectation, str]
+COUNTS = ("executed", "cached", "rerun_alone", "passed_alone")
 
 
 def default_jobs() -> int:
@@ -32,22 +40,41 @@ def default_jobs() -> int:
 
 
 class Runs:
-    """The verdicts of a build or test session: cached, run ahead, or run now."""
+    """The verdicts of a build or test session: cached, run ahead, or run now.
 
-    def __init__(self, cache: Cache | None, jobs: int) -> None:
+    ``executed`` counts first runs, ``cached`` runs taken from the cache;
+    ``rerun_alone`` counts failures that overlapped other runs and were run
+    again alone, ``passed_alone`` those of them that then passed.
+    ``session`` names the session, the same in every process it spans.
+    """
+
+    def __init__(
+        self,
+        cache: Cache | None,
+        jobs: int,
+        session: str | None = None,
+        lock: lone.Lock | None = None,
+    ) -> None:
         self.cache = cache
         self.jobs = jobs
+        self.session = lone.Session(session, lock)
         self.ready: dict[tuple[Path, str], Verdict] = {}
-        self.executed = self.cached = 0
+        self.executed = self.cached = self.rerun_alone = self.passed_alone = 0
         self._lock = threading.Lock()
 
     def verdict(self, example: Example, expectation: Expectation, method: str) -> Verdict:
-        return self.ready.pop((example.path, method), None) or self._run(
-            example, expectation, method
-        )
+        verdict = self.ready.pop((example.path, method), None)
+        if verdict is None:
+            verdict = self._run(example, expectation, method)
+            if verdict.problem and verdict.overlapped:
+                verdict = self._run_alone(example, expectation, method)
+        return verdict
 
     def prerun(self, jobs: list[Job]) -> None:
-        """Run ``jobs`` concurrently; Ctrl-C kills every example at once."""
+        """Run ``jobs`` concurrently, then overlapped failures alone.
+
+        Ctrl-C kills every example at once.
+        """
         if not jobs:
             return
         pool = ThreadPoolExecutor(self.jobs, thread_name_prefix="mpexamples")
@@ -61,6 +88,10 @@ class Runs:
             runner.kill_all()
             raise
         pool.shutdown()
+        for example, expectation, method in jobs:  # in order: reproducible
+            verdict = self.ready[example.path, method]
+            if verdict.problem and verdict.overlapped:
+                self.ready[example.path, method] = self._run_alone(example, expectation, method)
 
     def _run(self, example: Example, expectation: Expectation, method: str) -> Verdict:
         digest = key(example, method) if self.cache else None
@@ -68,12 +99,37 @@ class Runs:
             with self._lock:
                 self.cached += 1
             return Verdict(result, None)
-        verdict = example.verify(method, expectation)
+        verdict = example.verify(method, expectation, session=self.session)
         with self._lock:
             self.executed += 1
         if digest and not verdict.problem:
             self.cache.put(digest, verdict.result)
         return verdict
+
+    def _run_alone(self, example: Example, expectation: Expectation, method: str) -> Verdict:
+        """Run a failure again with no other example running on the machine."""
+        verdict = example.verify(method, expectation, alone=True, session=self.session)
+        with self._lock:
+            self.rerun_alone += 1
+            self.passed_alone += not verdict.problem
+        if self.cache and not verdict.problem:
+            self.cache.put(key(example, method), verdict.result)
+        return verdict
+
+    def counts(self) -> dict[str, int]:
+        return {name: getattr(self, name) for name in COUNTS}
+
+    def add(self, counts: dict[str, int]) -> None:
+        """Add the counts of another process of the session (an xdist worker)."""
+        for name in COUNTS:
+            setattr(self, name, getattr(self, name) + counts.get(name, 0))
+
+    def summary(self) -> str:
+        """What the build or test session ran, for its last lines."""
+        return (
+            f"{self.executed} example run(s), {self.cached} from the cache, "
+            f"{self.rerun_alone} failure(s) re-run alone ({self.passed_alone} passed alone)"
+        )
 
 
 def scan(source: str, examples_dir: Path, root: Path, choose) -> list[Job]:

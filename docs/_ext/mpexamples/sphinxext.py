@@ -286,8 +286,7 @@ def run_ahead(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
 def log_runs(app: Sphinx, exception: Exception | None) -> None:
     runs = getattr(app, "mpexamples_runs", None)
     if runs:
-        message = "mpexamples: %d example run(s), %d from the cache"
-        logger.info(message, runs.executed, runs.cached)
+        logger.info("mpexamples: %s", runs.summary())
 
 
 # -- per-document state, safe for parallel reads ---------------------------
