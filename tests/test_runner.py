@@ -103,6 +103,13 @@ def test_process_left_behind_is_killed_without_a_timeout(project):
     assert not survivors([pid])
 
 
+def test_output_after_the_example_exited_is_read_and_checked(project):
+    # Where the resource tracker's "leaked semaphore" warnings show up.
+    verdict = verify(project, "fixture_linger", "fork")
+    assert verdict.problem is None, verdict.problem
+    assert verdict.result.output.endswith("parent exits\nprinted after the parent exited\n")
+
+
 def test_output_that_is_not_utf8_is_replaced(project):
     verdict = verify(project, "fixture_bad_utf8")
     assert verdict.problem is None, verdict.problem
