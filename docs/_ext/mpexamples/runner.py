@@ -274,12 +274,13 @@ def _sweep(runs: list[_Run], all_orphans: bool = False) -> None:
     while True:
         with _running_lock:  # no example starts between the look and the kill
             orphans = all_orphans or not (_running or _launching)
-            targets = _targets(runs, orphans, set(_running))
+            examples = set(_running)
+            targets = _targets(runs, orphans, examples)
             for pid in targets:
                 with contextlib.suppress(ProcessLookupError, PermissionError):
                     os.kill(pid, signal.SIGKILL)
         killed |= targets
-        for pid in killed:
+        for pid in killed - examples:  # an example's own process: its Popen reaps it
             processes.reap(pid)
         if not targets:
             return
