@@ -17,8 +17,6 @@ import pytest
 from conftest import PLUGIN_PATH, ROOT, kill_listed, listed, survivors
 from conftest import stop as stop_process
 
-pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="the sweep is Linux-only")
-
 #: Ctrl-C goes to the terminal's whole foreground group; CI systems and
 #: editors send SIGTERM, a closed terminal SIGHUP, to the main process only.
 SIGNALS = {
@@ -55,6 +53,7 @@ def three_endings(project):
     kill_listed(project.root)
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="the sweep is Linux-only")
 @pytest.mark.parametrize("frontend", FRONTENDS)
 @pytest.mark.parametrize("how", SIGNALS)
 def test_no_example_process_survives_any_ending(three_endings, how, frontend):
