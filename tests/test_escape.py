@@ -40,12 +40,13 @@ def test_a_timeout_kills_every_escaper_and_names_what_ran(project):
     source = project.example("fixture_escape_all")
     hang = source.with_name("fixture_escape_all_hang.py")
     hang.write_text(source.read_text())
-    hang.with_suffix(".expect").write_text("timeout: 2\n---\n...\n")
+    hang.with_suffix(".expect").write_text("timeout: 3\n---\n...\n")
     verdict = Example.at(hang, project.root).verify("spawn")
+    # 5 escapers, the example, then (unless the timeout came first) 2 children.
     pids = listed(project.root, "fixture_escape_all_hang")
-    assert len(pids) == 8, verdict.result.output  # 5 escapers, the example, 2 children
+    assert len(pids) >= 6, verdict.result.output
     assert not survivors(pids)
-    assert verdict.problem.startswith("- timed out after 2 s; "), verdict.problem
+    assert verdict.problem.startswith("- timed out after 3 s; "), verdict.problem
     # All but the sleeper with an empty environment carry the run's token.
     for pid in [*pids[:2], *pids[3:]]:
         assert f" {pid} " in verdict.problem
