@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from mpexamples import expect
+from mpexamples import expect, runner
 from mpexamples.example import Example
 from mpexamples.schedule import Runs, default_jobs
 
@@ -41,6 +41,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=default_jobs(),
         help="how many example runs go at once (default: 8 per core, at most 32)",
     )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # SIGTERM/SIGHUP (controller or xdist worker): kill every example first.
+    runner.install_signal_handlers()
 
 
 def _example_dir(config: pytest.Config) -> Path:

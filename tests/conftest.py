@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import textwrap
@@ -76,10 +78,32 @@ class Project:
 
 
 def run_python(*args: str, cwd: Path, **variables: str) -> subprocess.CompletedProcess[str]:
+    """``python *args``; stopped with SIGTERM if the test times out or is interrupted."""
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", **variables}
-    return subprocess.run(
-        [sys.executable, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300
-    )
+    process = subprocess.Popen(
+        [sys.executable, *args], cwd=cwd, env=env, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        stdout, stderr = process.communicate(timeout=300)
+    except BaseException:  # a timeout, pytest-timeout, Ctrl-C
+        stop(process)
+        raise
+    return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
+
+
+def stop(process: subprocess.Popen, grace: float = 10.0) -> None:
+    """Stop a build or test run the way CI does: SIGTERM, then SIGKILL.
+
+    SIGTERM lets it kill its examples first (``runner.install_signal_handlers``);
+    SIGKILL alone would leave them running.
+    """
+    process.terminate()
+    try:
+        process.communicate(timeout=grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -105,6 +129,20 @@ def survivors(pids: list[int], grace: float = 5.0) -> list[int]:
     while (left := [pid for pid in pids if alive(pid)]) and time.monotonic() < deadline:
         time.sleep(0.05)
     return left
+
+
+def listed(root: Path, name: str) -> list[int]:
+    """The PIDs an example listed in ``root/<name>.pids`` (fixture_escape_all)."""
+    path = root / f"{name}.pids"
+    return [int(pid) for pid in path.read_text().split()] if path.exists() else []
+
+
+def kill_listed(root: Path) -> None:
+    """SIGKILL every PID listed in ``root/*.pids``: a failing test leaks nothing."""
+    for path in root.glob("*.pids"):
+        for pid in listed(root, path.stem):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
 
 
 def alive(pid: int) -> bool:

@@ -1,4 +1,10 @@
-"""Ctrl-C during a build or a test run leaves no example process alive."""
+"""However a build or a test run ends, no example process survives it.
+
+Examples leave five escapers each (see test_escape.py) and a process
+tree: one hangs until the run is stopped by Ctrl-C, SIGTERM or SIGHUP, in
+sphinx-build, pytest and pytest-xdist; in the SIGTERM runs, one exits
+and one times out before that.
+"""
 
 import os
 import signal
@@ -8,37 +14,125 @@ import time
 
 import pytest
 
-from conftest import PLUGIN_PATH, ROOT, survivors
+from conftest import PLUGIN_PATH, ROOT, kill_listed, listed, survivors
+from conftest import stop as stop_process
+
+#: Ctrl-C goes to the terminal's whole foreground group; CI systems and
+#: editors send SIGTERM, a closed terminal SIGHUP, to the main process only.
+SIGNALS = {
+    "ctrl_c": (signal.SIGINT, True),
+    "sigterm": (signal.SIGTERM, False),
+    "sighup": (signal.SIGHUP, False),
+}
+FRONTENDS = {
+    "build": lambda project: (["-m", "sphinx", "-q", "docs", "docs/_build/html"], project.root),
+    "serial": lambda project: (project.pytest_command("-p", "no:xdist", "-k", "spawn"), ROOT),
+    # 3 items go to 2 workers round robin: the hanging one (second by name) is alone.
+    "xdist": lambda project: (project.pytest_command("-n", "2", "-k", "spawn"), ROOT),
+}
+HANG = "fixture_escape_all_hang"
+#: name: (timeout, how many PIDs it lists early).  The one that times out
+#: may be killed before its children list themselves.
+EXAMPLES = {"fixture_escape_all": (60, 5), HANG: (60, 8), HANG + "_timeout": (3, 5)}
 
 
-def interrupt(project, command, cwd, **variables):
-    """Start ``command``, press Ctrl-C once the example's 3 processes run."""
-    pids = project.root / "running.pids"
-    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", **variables}
+def examples(project, names):
+    """Copies of fixture_escape_all (see there for ``_hang``), on one page."""
+    source = project.example("fixture_escape_all")
+    for name in names:
+        path = source.with_name(name + ".py")
+        path.write_text(source.read_text())
+        path.with_suffix(".expect").write_text(
+            f"timeout: {EXAMPLES[name][0]}\n---\n" + "escaped {pid}\n" * 5 + "...\n"
+        )
+    if "fixture_escape_all" not in names:
+        source.unlink()
+        source.with_suffix(".expect").unlink()
+    project.page("# T\n\n" + "".join(f"```{{example}} {name}.py\n```\n\n" for name in names))
+
+
+@pytest.fixture
+def no_leak(project):
+    yield
+    kill_listed(project.root)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the sweep is Linux-only")
+@pytest.mark.parametrize("frontend", FRONTENDS)
+@pytest.mark.parametrize("how", SIGNALS)
+def test_no_example_process_survives_any_ending(project, no_leak, how, frontend):
+    # A normal exit and a timeout are checked once per frontend, in the
+    # SIGTERM run, while the hanging example goes on.
+    names = list(EXAMPLES) if how == "sigterm" else [HANG]
+    examples(project, names)
+    number, to_group = SIGNALS[how]
+    command, cwd = FRONTENDS[frontend](project)
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONPATH": PLUGIN_PATH}
     run = subprocess.Popen(
         [sys.executable, *command], cwd=cwd, env=env, start_new_session=True,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
-    deadline = time.monotonic() + 60
-    while not (pids.exists() and len(pids.read_text().split()) == 3):
-        assert time.monotonic() < deadline, "the example never started"
-        assert run.poll() is None, run.communicate()[0]
-        time.sleep(0.05)
-    os.killpg(run.pid, signal.SIGINT)  # a terminal sends SIGINT to the whole group
-    output = run.communicate(timeout=60)[0]
-    assert run.returncode != 0, output
-    return [int(pid) for pid in pids.read_text().split()]
+    try:
+        deadline = time.monotonic() + 60
+        while any(len(listed(project.root, name)) < EXAMPLES[name][1] for name in names):
+            assert time.monotonic() < deadline, "the examples never started"
+            assert run.poll() is None, run.communicate()[0]
+            time.sleep(0.05)
+        # The sleeper with an empty environment (third) carries no token: it
+        # can be told from another run's only once no other run is active.
+        ended = [listed(project.root, name) for name in names if name != HANG]
+        assert not survivors([pid for pids in ended for pid in pids[:2] + pids[3:]], grace=15)
+        if to_group:
+            os.killpg(run.pid, number)
+        else:
+            os.kill(run.pid, number)
+        output = run.communicate(timeout=60)[0]
+    finally:
+        if run.poll() is None:
+            stop_process(run)
+    assert not survivors([pid for name in names for pid in listed(project.root, name)]), output
+    if to_group:
+        assert run.returncode != 0, output
+    else:  # it died of the signal, after killing the examples
+        assert run.returncode == -number, output
 
 
-def test_ctrl_c_during_a_build(project):
-    project.example("fixture_hang_pids")
-    project.page("# T\n\n```{example} fixture_hang_pids.py\n```\n")
-    pids = interrupt(project, ["-m", "sphinx", "-q", "docs", "docs/_build/html"], project.root)
-    assert not survivors(pids)
+def signalled(script):
+    """Run ``script`` after installing the handlers; it then signals itself."""
+    prelude = "import os, signal, subprocess, sys, threading, time\nfrom mpexamples import runner\n"
+    return subprocess.run(
+        [sys.executable, "-c", prelude + script],
+        env={**os.environ, "PYTHONPATH": str(ROOT / "docs" / "_ext")},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
-@pytest.mark.parametrize("workers", [["-p", "no:xdist"], ["-n", "2"]], ids=["serial", "xdist"])
-def test_ctrl_c_during_a_test_run(project, workers):
-    project.example("fixture_hang_pids")
-    command = project.pytest_command(*workers, "-k", "spawn")
-    assert not survivors(interrupt(project, command, ROOT, PYTHONPATH=PLUGIN_PATH))
+def test_the_signal_still_kills_us_and_reaches_our_other_children():
+    result = signalled(
+        # Like a pytest-xdist or sphinx -j worker; off our pipes, so we never wait for it.
+        "null = subprocess.DEVNULL\n"
+        "helper = subprocess.Popen(['sleep', '60'], stdout=null, stderr=null)\n"
+        "print(helper.pid, flush=True)\n"
+        "runner.install_signal_handlers()\n"
+        "os.kill(os.getpid(), signal.SIGTERM)\n"
+        "time.sleep(60)\n"
+    )
+    assert result.returncode == -signal.SIGTERM, result.stderr
+    assert not survivors([int(result.stdout)])
+
+
+def test_nohup_and_earlier_handlers_are_respected():
+    result = signalled(
+        "signal.signal(signal.SIGHUP, signal.SIG_IGN)\n"  # nohup
+        "signal.signal(signal.SIGTERM, lambda *_: print('earlier handler'))\n"
+        "threading.Thread(target=runner.install_signal_handlers).start()\n"  # does nothing
+        "runner.install_signal_handlers()\n"
+        "os.kill(os.getpid(), signal.SIGHUP)\n"
+        "os.kill(os.getpid(), signal.SIGTERM)\n"
+        "print('still running')\n"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "earlier handler\nstill running\n"
+    assert signal.SIGHUP.name not in result.stderr

@@ -19,10 +19,18 @@ def verify(project, name, method="spawn"):
 def test_deadlock_is_killed_with_all_its_children(project):
     verdict = verify(project, "fixture_deadlock")
     assert verdict.result.timed_out
-    assert "timed out after 3 s" in verdict.problem
     pids = [int(pid) for pid in re.findall(r"(?:parent|child) (\d+)", verdict.result.output)]
     assert len(pids) == 3, verdict.result.output
     assert not survivors(pids)
+    # The report says what ran at the timeout, and for how long; not why.
+    assert verdict.problem.startswith("- timed out after 3 s; "), verdict.problem
+    assert re.search(r"\d+ processes were still running and were killed: ", verdict.problem)
+    assert re.search(
+        rf"{pids[0]} python examples/fixture_deadlock.py \(\d+\.\d s\)", verdict.problem
+    )
+    for pid in pids[1:]:
+        assert re.search(rf"\b{pid} python .*? \(\d+\.\d s\)", verdict.problem)
+    assert "start-method" not in verdict.problem
 
 
 def test_child_traceback_fails_although_parent_exits_0(project):
@@ -93,6 +101,13 @@ def test_process_left_behind_is_killed_without_a_timeout(project):
     assert verdict.result.duration < 10
     pid = int(verdict.result.output.split()[-1])
     assert not survivors([pid])
+
+
+def test_output_after_the_example_exited_is_read_and_checked(project):
+    # Where the resource tracker's "leaked semaphore" warnings show up.
+    verdict = verify(project, "fixture_linger", "fork")
+    assert verdict.problem is None, verdict.problem
+    assert verdict.result.output.endswith("parent exits\nprinted after the parent exited\n")
 
 
 def test_output_that_is_not_utf8_is_replaced(project):

@@ -4,6 +4,7 @@ Modules, one job each:
 
 - :mod:`.expect`: the expectation language and the one checker;
 - :mod:`.runner`: runs a file like a reader would and captures a terminal;
+- :mod:`.processes`: the process table; finds what a run left, wherever it went;
 - :mod:`.example`: an example file, its imports, one checked run;
 - :mod:`.cache`: passing runs kept across builds, keyed on content;
 - :mod:`.schedule`: the runs a build needs, run concurrently ahead of reading;
@@ -23,12 +24,19 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.util.typing import ExtensionMetadata
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 STATIC = Path(__file__).with_name("static")
 
 
 def _add_static_path(app: Sphinx) -> None:
     app.config.html_static_path.append(str(STATIC))
+
+
+def _install_signal_handlers(app: Sphinx) -> None:
+    """SIGTERM or SIGHUP on the build first kills every example it runs."""
+    from . import runner
+
+    runner.install_signal_handlers()
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
@@ -60,6 +68,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("config-inited", config.validate)
 
     app.connect("builder-inited", _add_static_path)
+    app.connect("builder-inited", _install_signal_handlers)
     app.add_css_file("mpexamples.css")
     app.add_node(sphinxext.example_node)
     app.add_directive("example", sphinxext.ExampleDirective)

@@ -317,10 +317,17 @@ def check(expectation: Expectation, outcome: Outcome) -> str | None:
 
 def _status_problems(expectation: Expectation, outcome: Outcome, lines: list[str]) -> list[str]:
     if outcome.timed_out:
-        return [
-            f"timed out after {outcome.timeout:g} s; the example and all its "
-            f"child processes were killed (a hang often means a start-method mistake)"
-        ]
+        # What the runner saw at the timeout (runner.RunResult.alive_at_timeout).
+        alive = list(getattr(outcome, "alive_at_timeout", ()))
+        message = f"timed out after {outcome.timeout:g} s; "
+        if not alive:
+            return [message + "the example and all its child processes were killed"]
+        shown = [f"{pid} {command} ({seconds:.1f} s)" for pid, command, seconds in alive[:10]]
+        if len(alive) > 10:
+            shown.append(f"and {len(alive) - 10} more")
+        count = "1 process was" if len(alive) == 1 else f"{len(alive)} processes were"
+        were = "was" if len(alive) == 1 else "were"
+        return [message + f"{count} still running and {were} killed: " + ", ".join(shown)]
     problems = []
     code = outcome.returncode
     if code is not None and code < 0:

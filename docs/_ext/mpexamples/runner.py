@@ -7,12 +7,16 @@ lines stay whole and in the order they were written, stdout and stderr
 together.  (Through a pipe, each process would buffer its output in blocks
 and reorder it; with ``PYTHONUNBUFFERED=1`` lines from two processes tear.)
 
-The example runs in its own session.  When it times out, or when the run is
-interrupted, the whole process group is killed, grandchildren included.
+The example runs in its own session.  When the run ends (normal exit,
+timeout, Ctrl-C) the whole process group is killed, grandchildren included;
+on Linux, so is every process that left the group but still carries the
+run's token, or that the run orphaned (see :mod:`.processes`).  SIGTERM and
+SIGHUP do the same once :func:`install_signal_handlers` ran.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import errno
 import os
@@ -23,12 +27,17 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass
+import uuid
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from . import processes
 
 #: Holds the ``sitecustomize`` that sets the start method in every process.
 SITE_DIR = Path(__file__).with_name("site")
 START_METHOD_VARIABLE = "MPEXAMPLES_START_METHOD"
+#: Holds each run's own token: every process of the run inherits it.
+RUN_VARIABLE = "MPEXAMPLES_RUN"
 #: How long to wait for output after a kill before giving up on it.
 DRAIN_SECONDS = 2.0
 #: How long processes may go on printing after the example's own process exited.
@@ -39,8 +48,36 @@ KILL_SECONDS = 5.0
 POLL_SECONDS = 0.1
 
 
-_running: set[subprocess.Popen] = set()
-_running_lock = threading.Lock()
+@dataclass(eq=False)
+class _Run:
+    """A running example: its own process, and the mark its processes carry."""
+
+    process: subprocess.Popen
+    token: str
+    start: int  # the example's start, in clock ticks after boot (Linux)
+    ended: bool = False
+
+    @property
+    def mark(self) -> bytes:
+        return f"{RUN_VARIABLE}={self.token}".encode()
+
+
+#: Runs in this process, by the pid of the example's own process.
+_running: dict[int, _Run] = {}
+#: Examples being started: not in ``_running`` yet, but no orphans either.
+_launching = 0
+#: Reentrant: the signal handler may run while the main thread holds it.
+_running_lock = threading.RLock()
+_at_exit_registered = False
+
+
+def _forget_runs() -> None:
+    """In a forked child: the parent's runs are not ours to kill."""
+    global _running, _launching, _running_lock
+    _running, _launching, _running_lock = {}, 0, threading.RLock()
+
+
+os.register_at_fork(after_in_child=_forget_runs)
 
 
 @dataclass(frozen=True)
@@ -55,6 +92,9 @@ class RunResult:
     start_method: str
     python: str = platform.python_version()
     system: str = platform.system()
+    #: At a timeout, the run's processes that were still alive, before they
+    #: were killed: (pid, short command line, seconds running).
+    alive_at_timeout: tuple[tuple[int, str, float], ...] = field(default=())
 
 
 def environment(start_method: str) -> dict[str, str]:
@@ -90,14 +130,20 @@ def run(example: Path, root: Path, *, start_method: str, timeout: float) -> RunR
 
     root = root.resolve()
     relative = example.resolve().relative_to(root)
+    _adopt_orphans()
+    token = uuid.uuid4().hex
+    env = {**environment(start_method), RUN_VARIABLE: token}
     master, slave = pty.openpty()
     tty.setraw(slave)  # no "\r\n" translation: output keeps its own newlines
     started = time.monotonic()
+    global _launching
+    with _running_lock:
+        _launching += 1  # until registered, a sweep must not take it for an orphan
     try:
         process = subprocess.Popen(
             [sys.executable, str(relative)],
             cwd=root,
-            env=environment(start_method),
+            env=env,
             stdin=subprocess.DEVNULL,  # reading stdin gets EOF at once
             stdout=slave,
             stderr=slave,
@@ -105,18 +151,20 @@ def run(example: Path, root: Path, *, start_method: str, timeout: float) -> RunR
         )
     except BaseException:
         os.close(master)
+        with _running_lock:
+            _launching -= 1
         raise
     finally:
         os.close(slave)
+    record = _Run(process, token, _start_ticks(process.pid))
     with _running_lock:
-        _running.add(process)
+        _running[process.pid] = record
+        _launching -= 1
     try:
-        output, timed_out = _read_until_exit(master, process, started + timeout)
+        output, timed_out, alive = _read_until_exit(master, record, started + timeout, root)
     finally:  # also on Ctrl-C: nothing the example started survives
-        _kill_group(process)
+        _end(record)
         os.close(master)
-        with _running_lock:
-            _running.discard(process)
     return RunResult(
         output=tidy(output.decode("utf-8", errors="replace"), root),
         returncode=None if timed_out else process.returncode,
@@ -124,17 +172,22 @@ def run(example: Path, root: Path, *, start_method: str, timeout: float) -> RunR
         timeout=timeout,
         duration=time.monotonic() - started,
         start_method=start_method,
+        alive_at_timeout=alive,
     )
 
 
-def _read_until_exit(master: int, process: subprocess.Popen, deadline: float) -> tuple[bytes, bool]:
+def _read_until_exit(
+    master: int, record: _Run, deadline: float, root: Path
+) -> tuple[bytes, bool, tuple[tuple[int, str, float], ...]]:
     """Read the terminal until the example ends; True if it timed out.
 
     Output ends when every process has closed the terminal, or
     ``LINGER_SECONDS`` after the example's own process exited: helpers such
     as the forkserver or resource tracker exit by themselves well before,
     and a process the example left behind must not hold the run open.
+    At a timeout, also say which processes of the run were still alive.
     """
+    process = record.process
     chunks: list[bytes] = []
     exited_at = None
     while True:
@@ -149,16 +202,18 @@ def _read_until_exit(master: int, process: subprocess.Popen, deadline: float) ->
             break
         if data:
             chunks.append(data)
+    alive: tuple[tuple[int, str, float], ...] = ()
     try:
         process.wait(max(deadline - time.monotonic(), 0))
         timed_out = False
     except subprocess.TimeoutExpired:
         timed_out = True
-    _kill_group(process)
+        alive = _describe(record, root)
+    _end(record)
     drain_until = time.monotonic() + DRAIN_SECONDS
     while (data := _read(master, drain_until - time.monotonic())) is not None and data:
         chunks.append(data)
-    return b"".join(chunks), timed_out
+    return b"".join(chunks), timed_out, alive
 
 
 def _read(master: int, seconds: float) -> bytes | None:
@@ -175,42 +230,189 @@ def _read(master: int, seconds: float) -> bytes | None:
 
 
 def kill_all() -> None:
-    """Kill every example running in this process, with all its children."""
+    """Kill every example running in this process, with all its processes.
+
+    Also kills the orphans this process adopted that carry no token (a
+    process that replaced its environment), which a single run can only
+    kill when no other run is active.
+    """
     with _running_lock:
-        running = list(_running)
-    for process in running:
+        runs = list(_running.values())
+    for record in runs:
         with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(process.pid, signal.SIGKILL)
+            os.killpg(record.process.pid, signal.SIGKILL)
+    _sweep(runs, all_orphans=True)
 
 
-def _kill_group(process: subprocess.Popen) -> None:
-    """Kill every process left in the example's group, and see them die."""
+def _end(record: _Run) -> None:
+    """Kill every process of the run that is still alive, and see them die."""
+    if record.ended:
+        return
+    process = record.process
     with contextlib.suppress(ProcessLookupError, PermissionError):  # already empty
         os.killpg(process.pid, signal.SIGKILL)
     if process.returncode is None:
         process.wait()
+    with _running_lock:
+        _running.pop(process.pid, None)  # before the sweep: orphans may go if we are alone
+    _sweep([record])
+    record.ended = True
+
+
+def _sweep(runs: list[_Run], all_orphans: bool = False) -> None:
+    """SIGKILL the processes of ``runs`` until a look at the table finds none.
+
+    A process of a run is one in its process group, or (Linux) one whose
+    environment carries its token, or an orphan we adopted that carries no
+    token: that one is killed only when no other run is active (or if
+    ``all_orphans``).  A forking process may start new ones between a look
+    and the kill, hence the loop.  Killed processes that are our children
+    are reaped, so no zombie stays.
+    """
     deadline = time.monotonic() + KILL_SECONDS
-    while (left := group_members(process.pid)) and time.monotonic() < deadline:
+    killed: set[int] = set()
+    while True:
+        with _running_lock:  # no example starts between the look and the kill
+            orphans = all_orphans or not (_running or _launching)
+            examples = set(_running)
+            targets = _targets(runs, orphans, examples)
+            for pid in targets:
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.kill(pid, signal.SIGKILL)
+        killed |= targets
+        for pid in killed - examples:  # an example's own process: its Popen reaps it
+            processes.reap(pid)
+        if not targets:
+            return
+        if time.monotonic() >= deadline:
+            raise RuntimeError(f"processes {sorted(targets)} of an example survived SIGKILL")
         time.sleep(0.01)  # SIGKILL is delivered, but dying takes a moment
-    if left:
-        raise RuntimeError(f"processes {left} of an example survived SIGKILL")
+
+
+def _targets(runs: list[_Run], orphans: bool, examples: set[int]) -> set[int]:
+    """Live processes of ``runs`` (and adopted orphans if ``orphans``).
+
+    Dead orphans we adopted are reaped on the way.
+    """
+    groups = {record.process.pid for record in runs}
+    if not processes.LINUX:
+        return set(group_members_of(groups))
+    me, my_session = os.getpid(), os.getsid(0)
+    marks = {record.mark for record in runs}
+    first = min((record.start for record in runs), default=0)
+    targets = set()
+    for process in processes.table().values():
+        # An example's processes are never in our session: it starts its own.
+        orphan = process.ppid == me and process.sid != my_session and process.pid not in examples
+        if not process.live:
+            if orphan:
+                processes.reap(process.pid)
+        elif process.pgid in groups or (orphan and orphans):
+            targets.add(process.pid)
+        elif runs and process.start >= first and marks & processes.environment(process.pid):
+            targets.add(process.pid)  # a run's processes start after it does
+    return targets
+
+
+def _describe(record: _Run, root: Path) -> tuple[tuple[int, str, float], ...]:
+    """The run's live processes: (pid, short command line, seconds running)."""
+    group = record.process.pid
+    found = [
+        process
+        for process in processes.table().values()
+        if process.live
+        and (
+            process.pgid == group
+            or (
+                processes.LINUX
+                and process.start >= record.start
+                and record.mark in processes.environment(process.pid)
+            )
+        )
+    ]
+    found.sort(key=lambda process: (process.start, process.pid))
+    return tuple(
+        (
+            process.pid,
+            processes.command(process.pid, root),
+            round(processes.seconds_running(process), 1),
+        )
+        for process in found
+    )
+
+
+def _start_ticks(pid: int) -> int:
+    process = processes.read(pid) if processes.LINUX else None
+    return process.start if process else 0
+
+
+def _adopt_orphans() -> None:
+    """Be the subreaper of our examples, and kill adopted orphans at exit."""
+    global _at_exit_registered
+    if processes.become_subreaper() and not _at_exit_registered:
+        _at_exit_registered = True
+        atexit.register(kill_all)
+
+
+#: The signals a CI system, an editor or a closed terminal sends to stop us.
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+#: What each handled signal did before :func:`install_signal_handlers`.
+_previous_handlers: dict[int, object] = {}
+
+
+def install_signal_handlers() -> None:
+    """On SIGTERM or SIGHUP, kill every example first, then die of the signal.
+
+    Our own children that are not examples (pytest-xdist workers, ``sphinx
+    -j`` workers) get the signal too, so they clean up as well.  A signal
+    ignored at install time (``nohup``) stays ignored; a Python handler
+    installed before is called after the cleanup instead of dying.  Only the
+    main thread can install handlers; elsewhere this does nothing.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return
+    for number in STOP_SIGNALS:
+        current = signal.getsignal(number)
+        if current is _on_stop_signal or current == signal.SIG_IGN:
+            continue
+        _previous_handlers[number] = current
+        signal.signal(number, _on_stop_signal)
+
+
+def _on_stop_signal(number: int, frame: object) -> None:
+    try:
+        kill_all()
+    finally:  # even if a process survived SIGKILL: we still stop
+        _forward(number)
+        previous = _previous_handlers.get(number)
+        if callable(previous):
+            previous(number, frame)
+        else:
+            signal.signal(number, signal.SIG_DFL)
+            os.kill(os.getpid(), number)  # dies here: the exit status names the signal
+            time.sleep(1)
+            os._exit(128 + number)
+
+
+def _forward(number: int) -> None:
+    """Send signal ``number`` to our live children that are not examples."""
+    me = os.getpid()
+    with _running_lock:
+        examples = set(_running)
+    for process in processes.table().values():
+        if process.ppid == me and process.live and process.pid not in examples:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(process.pid, number)
 
 
 def group_members(pgid: int) -> list[int]:
     """Live processes (zombies do not count) in process group ``pgid``."""
-    if sys.platform == "linux":
-        members = []
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            try:
-                fields = stat.read_text().rpartition(")")[2].split()
-            except OSError:
-                continue  # exited while we looked
-            if int(fields[2]) == pgid and fields[0] not in "ZX":
-                members.append(int(stat.parent.name))
-        return members
-    ps = subprocess.run(["ps", "-A", "-o", "pid=,pgid=,stat="], capture_output=True, text=True)
-    rows = (line.split() for line in ps.stdout.splitlines())
-    return [int(pid) for pid, group, state in rows if int(group) == pgid and state[0] != "Z"]
+    return group_members_of({pgid})
+
+
+def group_members_of(pgids: set[int]) -> list[int]:
+    """Live processes in any of the process groups ``pgids``."""
+    return [p.pid for p in processes.table().values() if p.pgid in pgids and p.live]
 
 
 def tidy(output: str, root: Path) -> str:

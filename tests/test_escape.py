@@ -1,0 +1,53 @@
+"""Nothing an example starts outlives its run, wherever it went (Linux).
+
+Each ``fixture_escape_<way>`` leaves a process outside the example's
+process group; the runner must find it (by its run token, or as an orphan
+it adopted), kill it and reap it.  ``test_interrupt.py`` runs all five ways
+at once in a build and in pytest, under every way a run can end.
+"""
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import kill_listed, listed, survivors
+from mpexamples.example import Example
+
+pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="the sweep is Linux-only")
+
+WAYS = ["setsid", "double_fork", "empty_env", "ignore_term", "daemon"]
+
+
+@pytest.fixture(autouse=True)
+def no_leak(project):
+    yield
+    kill_listed(project.root)
+
+
+@pytest.mark.parametrize("way", WAYS)
+def test_a_process_that_left_the_group_is_killed_and_reaped(project, way):
+    project.example("fixture_escape_all")  # where the ways are
+    verdict = Example.at(project.example(f"fixture_escape_{way}"), project.root).verify("fork")
+    assert verdict.problem is None, verdict.problem
+    [pid] = listed(project.root, f"fixture_escape_{way}")
+    assert not survivors([pid])
+    # Orphans are ours (we are their subreaper): reaped, no zombie left.
+    assert not Path(f"/proc/{pid}").exists()
+
+
+def test_a_timeout_kills_every_escaper_and_names_what_ran(project):
+    source = project.example("fixture_escape_all")
+    hang = source.with_name("fixture_escape_all_hang.py")
+    hang.write_text(source.read_text())
+    hang.with_suffix(".expect").write_text("timeout: 3\n---\n...\n")
+    verdict = Example.at(hang, project.root).verify("spawn")
+    # 5 escapers, the example, then (unless the timeout came first) 2 children.
+    pids = listed(project.root, "fixture_escape_all_hang")
+    assert len(pids) >= 6, verdict.result.output
+    assert not survivors(pids)
+    assert verdict.problem.startswith("- timed out after 3 s; "), verdict.problem
+    # All but the sleeper with an empty environment carry the run's token.
+    for pid in [*pids[:2], *pids[3:]]:
+        assert f" {pid} " in verdict.problem
+    assert f"{pids[5]} python examples/fixture_escape_all_hang.py (" in verdict.problem
