@@ -90,3 +90,14 @@ def test_key_covers_everything_that_changes_a_run(project, monkeypatch):
     assert changed()
     monkeypatch.setattr(cache, "__version__", "99")
     assert changed()
+
+
+def test_key_covers_the_local_modules_an_example_imports(project):
+    helper = project.root / "examples/fixture_stdin_helper.py"
+    helper.write_text("WORD = 'characters'\n")
+    path = project.example("fixture_stdin")
+    path.write_text("import fixture_stdin_helper\n" + path.read_text())
+    example = Example.at(path, project.root)
+    before = cache.key(example, "spawn")
+    helper.write_text("WORD = 'bytes'\n")  # the module only: example and .expect stay
+    assert cache.key(example, "spawn") != before

@@ -51,6 +51,15 @@ def test_any_and_escaped_braces():
     assert verdict("{{pid}}\n", "42\n") is not None
 
 
+def test_a_line_must_match_whole_not_just_start_with_the_pattern():
+    assert "expected 'abc'" in verdict("abc\n", "abcd\n")
+    assert "expected 'pid {pid}.'" in verdict("pid {pid}.\n", "pid 42. and more\n")
+    assert verdict("(any order)\nx {int}\ny\n(end)\n", "y\nx 1 2\n") is not None
+    assert verdict("...\n(never) boom\n(never) boom {int}\n", "boom!\nboom 1 2\n") is None
+    # The report shows such a line as itself, not as the pattern it starts with.
+    assert "+pid 42. and more" in verdict("pid {pid}.\n", "pid 42. and more\n")
+
+
 def test_regex_characters_are_literal():
     assert verdict("[1, 4] (x)? *\n", "[1, 4] (x)? *\n") is None
     assert verdict("a.c\n", "abc\n") is not None
@@ -84,6 +93,13 @@ def test_optional_lines():
     assert verdict("a\n(optional) b\nc\n", "a\nc\n") is None
 
 
+def test_an_optional_line_in_a_group_never_stands_in_for_a_required_one():
+    body = "(any order)\nneeded\n(optional) maybe\n(end)\n"
+    assert verdict(body, "maybe\nneeded\n") is None
+    assert "expected the lines of the '(any order)' group" in verdict(body, "maybe\n")
+    assert verdict(body, "maybe\nmaybe\n") is not None
+
+
 def test_never_lines_fail_wherever_they_match():
     body = "...\n(never) work end: {any}\n"
     assert verdict(body, "end!\n") is None
@@ -94,6 +110,7 @@ def test_never_lines_fail_wherever_they_match():
 def test_exit_status_and_signals():
     assert "exit status 1, expected 0" in verdict("a\n", "a\n", returncode=1)
     assert verdict("a\n", "a\n", header="exit: 1\n", returncode=1) is None
+    assert "exit status 0, expected 1" in verdict("a\n", "a\n", header="exit: 1\n")
     assert "killed by SIGKILL" in verdict("a\n", "a\n", returncode=-9)
     assert "timed out after 3 s" in verdict("a\n", "a\n", timed_out=True, returncode=None)
 
