@@ -137,8 +137,12 @@ def test_failure_report_has_a_readable_diff():
 @pytest.mark.parametrize(
     ("source", "message"),
     [
-        ("a\n", "no '---' line"),
-        ("---\n", "body below '---' is empty"),
+        ("a\nb\n", "demo.expect:2: no '---' line"),
+        ("# c\n---\n \n", "demo.expect:2: the body below '---' is empty"),
+        ("exit: 1\nexit: 2\n---\na\n", "demo.expect:2: 'exit' given twice"),
+        ("timeout: nan\n---\na\n", "timeout must be positive and finite"),
+        ("timeout: inf\n---\na\n", "timeout must be positive and finite"),
+        ("start-methods: ,\n---\na\n", "unknown start method(s) ','"),
         ("colour: red\n---\na\n", "demo.expect:1: unknown key 'colour'"),
         ("exit: one\n---\na\n", "exit must be a number"),
         ("timeout: 0\n---\na\n", "timeout must be positive"),

@@ -23,6 +23,7 @@ The full syntax is in the README, section "How expectations work".
 from __future__ import annotations
 
 import difflib
+import math
 import re
 import signal
 from collections.abc import Iterator
@@ -141,7 +142,8 @@ def load(example: Path) -> Expectation:
 def parse(source: str, path: Path) -> Expectation:
     lines = source.splitlines()
     if "---" not in lines:
-        raise ExpectationError(f"{path}: no '---' line between header and body")
+        where = f"{path}:{max(len(lines), 1)}"  # where the reading stopped: the end
+        raise ExpectationError(f"{where}: no '---' line between header and body")
     split = lines.index("---")
     header = _parse_header(lines[:split], path)
     body = lines[split + 1 :]
@@ -149,12 +151,13 @@ def parse(source: str, path: Path) -> Expectation:
         body.pop()
     items, never = _parse_body(body, path, first_lineno=split + 2)
     if not items:
-        raise ExpectationError(f"{path}: the body below '---' is empty")
+        raise ExpectationError(f"{path}:{split + 1}: the body below '---' is empty")
     return Expectation(path, source, items, never, body=tuple(body), **header)
 
 
 def _parse_header(lines: list[str], path: Path) -> dict:
     header: dict = {}
+    seen: set[str] = set()
     for lineno, raw in enumerate(lines, 1):
         line = raw.strip()
         if not line or line.startswith("#"):
@@ -163,20 +166,22 @@ def _parse_header(lines: list[str], path: Path) -> dict:
         where = f"{path}:{lineno}"
         if not sep or not value:
             raise ExpectationError(f"{where}: expected 'key: value', got {raw!r}")
-        if key in header or (key == "start-methods" and "start_methods" in header):
+        if key in seen:
             raise ExpectationError(f"{where}: {key!r} given twice")
+        seen.add(key)
         if key == "exit":
             header["exit_code"] = _number(int, value, where, key)
         elif key == "timeout":
             header["timeout"] = _number(float, value, where, key)
-            if header["timeout"] <= 0:
-                raise ExpectationError(f"{where}: timeout must be positive")
+            if not 0 < header["timeout"] < math.inf:  # nan fails both
+                raise ExpectationError(f"{where}: timeout must be positive and finite")
         elif key == "start-methods":
             methods = tuple(value.replace(",", " ").split())
             unknown = sorted(set(methods) - set(START_METHODS))
-            if unknown:
+            if unknown or not methods:
                 raise ExpectationError(
-                    f"{where}: unknown start method(s) {unknown}; choose from {list(START_METHODS)}"
+                    f"{where}: unknown start method(s) {unknown or value!r}; "
+                    f"choose from {list(START_METHODS)}"
                 )
             header["start_methods"] = methods
         elif key == "traceback":
