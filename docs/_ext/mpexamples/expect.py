@@ -70,8 +70,8 @@ class Pattern:
     regex: re.Pattern[str]
     lineno: int
     optional: bool = False
-    #: The one line this matches if it has no placeholder: a line is
-    #: compared to it, not run through the regex.
+    #: The one line this matches if it has no placeholder: the report
+    #: looks such patterns up by it.
     literal: str | None = None
     #: The text before the first placeholder: the report looks patterns up
     #: by it instead of trying every one on every line.
@@ -221,7 +221,7 @@ def _parse_body(lines: list[str], path: Path, first_lineno: int):
             items.append(Group(tuple(group), group_line))
             group = None
         elif line.startswith(NEVER):
-            never.append(_pattern(line[len(NEVER) :], lineno, where))
+            never.append(_pattern(line[len(NEVER) :], lineno, where, optional=False))
         elif line == SKIP:
             if group is not None:
                 raise ExpectationError(f"{where}: '...' is not allowed inside a group")
@@ -236,7 +236,7 @@ def _parse_body(lines: list[str], path: Path, first_lineno: int):
     return tuple(items), tuple(never)
 
 
-def _pattern(text: str, lineno: int, where: str, optional: bool = False) -> Pattern:
+def _pattern(text: str, lineno: int, where: str, optional: bool) -> Pattern:
     parts, plain, pos = [], [], 0
     prefix = None
     for match in _TOKEN.finditer(text):
@@ -354,8 +354,6 @@ class Checker:
 
     def fits(self, pattern: Pattern, line: str) -> bool:
         self.steps += 1
-        if pattern.literal is not None:
-            return line == pattern.literal
         return pattern.regex.fullmatch(line) is not None
 
     # -- the match --------------------------------------------------------
@@ -414,21 +412,19 @@ class Checker:
         so the block fits.
         """
         patterns = group.patterns
-        every = (1 << len(patterns)) - 1
         required = sum(1 << i for i, p in enumerate(patterns) if not p.optional)
         missing = required.bit_count()
         masks: list[int] = []
-        all_patterns, required_patterns = _Pairing(masks, every), _Pairing(masks, required)
+        all_patterns, required_patterns = _Pairing(self, masks), _Pairing(self, masks, required)
         for end in range(pos, min(pos + len(patterns), len(self.lines)) + 1):
             if end > pos:
                 masks.append(self.fit_mask(group, end - 1))
                 if not all_patterns.add_line():
-                    break
+                    return
                 if required_patterns.add_line():
                     missing -= 1
             if not missing:
                 yield end
-        self.steps += all_patterns.steps + required_patterns.steps
 
     def fit_mask(self, group: Group, index: int) -> int:
         """The patterns of ``group`` that output line ``index`` fits, as bits."""
@@ -505,16 +501,16 @@ class _Pairing:
     """A pairing of a block's lines with a group's patterns, grown a line at a time.
 
     ``masks[line]`` has the patterns a line fits, as bits; only the patterns
-    in ``allowed`` take part.  Adding a line is one search for an augmenting
-    path (Kuhn's algorithm, breadth first), which visits each pattern once.
+    in ``allowed`` take part (all by default).  Adding a line is one search
+    for an augmenting path (Kuhn's algorithm, breadth first), which visits
+    each pattern once; each visit is a step of ``checker``.
     """
 
-    def __init__(self, masks: list[int], allowed: int) -> None:
-        self.masks, self.allowed = masks, allowed
+    def __init__(self, checker: Checker, masks: list[int], allowed: int = -1) -> None:
+        self.checker, self.masks, self.allowed = checker, masks, allowed
         self.owners: dict[int, int] = {}  # pattern -> its line
         self.partners: dict[int, int] = {}  # line -> its pattern
         self.taken = 0  # the paired patterns, as bits
-        self.steps = 0
 
     def add_line(self) -> bool:
         """Pair the last line of ``masks``, re-pairing others if need be."""
@@ -527,7 +523,7 @@ class _Pairing:
                 return self._flip(came, _lowest(free), line)
             seen |= options
             while options:
-                self.steps += 1
+                self.checker.steps += 1
                 pattern = _lowest(options)
                 options ^= 1 << pattern
                 came[pattern] = line
@@ -606,7 +602,7 @@ class _Opcodes(difflib.SequenceMatcher):
     """difflib's grouping of opcodes into hunks, over opcodes made elsewhere."""
 
     def __init__(self, opcodes: list[tuple[str, int, int, int, int]]) -> None:
-        super().__init__(None, "", "")
+        super().__init__()
         self._opcodes = opcodes
 
     def get_opcodes(self) -> list[tuple[str, int, int, int, int]]:
