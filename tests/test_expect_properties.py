@@ -12,6 +12,7 @@ tries many more.
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 from datetime import datetime
@@ -21,6 +22,7 @@ from types import SimpleNamespace
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from mpexamples import expect
 from mpexamples.expect import (
     NEVER,
     OPTIONAL,
@@ -31,6 +33,7 @@ from mpexamples.expect import (
     ExpectationError,
     check,
     parse,
+    unified_diff,
 )
 
 settings.register_profile(
@@ -318,3 +321,76 @@ def test_work_is_linear_for_skips_and_a_group_after_them():
     work = [steps("---\n" + body, [f"line {i}" for i in range(n)]) for n in (1000, 2000)]
     assert work[0] <= 60 * 1000
     assert work[1] <= 2.1 * work[0]
+
+
+# -- the report's diff ---------------------------------------------------------
+
+diff_lines = st.lists(st.sampled_from("abcdef"), max_size=12)
+
+
+@given(diff_lines, diff_lines, st.integers(0, 4))
+def test_the_diff_is_difflibs_when_difflib_can_afford_it(a, b, context):
+    expected = list(difflib.unified_diff(a, b, "x", "y", n=context, lineterm=""))
+    assert unified_diff(a, b, "x", "y", context) == expected
+
+
+@given(diff_lines, diff_lines, st.integers(0, 4), st.integers(0, 9))
+def test_a_diff_too_large_for_difflib_is_still_right_and_tight(a, b, context, cells):
+    """Past ``DIFF_CELLS`` the diff still turns a into b, changing only the middle."""
+    original, expect.DIFF_CELLS = expect.DIFF_CELLS, cells
+    try:
+        diff = unified_diff(a, b, "x", "y", context)
+    finally:
+        expect.DIFF_CELLS = original
+    assert patched(a, diff) == b
+    head = shared(a, b)
+    tail = shared(a[head:][::-1], b[head:][::-1])
+    assert sum(line[0] == "-" for line in diff[2:]) <= len(a) - head - tail
+
+
+def shared(a: list[str], b: list[str]) -> int:
+    """How many lines a and b start with in common."""
+    return next(
+        (i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b))
+    )
+
+
+def test_past_diff_cells_only_the_changed_middle_is_compared():
+    a, b = ["h", "x", "c", "y", "t"], ["h", "p", "c", "q", "t"]
+    original = expect.DIFF_CELLS
+    try:
+        expect.DIFF_CELLS = 9  # the middle's 3 x 3: difflib keeps 'c'
+        assert unified_diff(a, b, "x", "y", 0) == [
+            "--- x", "+++ y", "@@ -2 +2 @@", "-x", "+p", "@@ -4 +4 @@", "-y", "+q",
+        ]  # fmt: skip
+        expect.DIFF_CELLS = 8  # too many: all of the middle changes
+        assert unified_diff(a, b, "x", "y", 1) == [
+            "--- x", "+++ y", "@@ -1,5 +1,5 @@", " h", "-x", "-c", "-y", "+p", "+c", "+q", " t",
+        ]  # fmt: skip
+    finally:
+        expect.DIFF_CELLS = original
+
+
+def patched(a: list[str], diff: list[str]) -> list[str]:
+    """b, rebuilt from a and a unified diff of a and b, checking the diff on the way."""
+    if not diff:
+        return list(a)
+    assert diff[:2] == ["--- x", "+++ y"]
+    b: list[str] = []
+    done = 0  # lines of a used
+    for hunk in "\n".join(diff[2:]).split("\n@@"):
+        header, *lines = hunk.removeprefix("@@").split("\n")
+        sizes = re.fullmatch(r" -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@", header)
+        a_size, b_size = int(sizes[2] or 1), int(sizes[4] or 1)
+        a_start = int(sizes[1]) - (1 if a_size else 0)
+        b += a[done:a_start]
+        done = a_start
+        assert len(b) == int(sizes[3]) - (1 if b_size else 0)
+        for line in lines:
+            if line[0] in " -":
+                assert a[done] == line[1:]
+                done += 1
+            if line[0] in " +":
+                b.append(line[1:])
+        assert (done - a_start, sum(line[0] in " +" for line in lines)) == (a_size, b_size)
+    return b + a[done:]
