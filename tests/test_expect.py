@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from mpexamples.expect import Checker, ExpectationError, abridge, check, parse
+from mpexamples.expect import Checker, ExpectationError, abridge, check, load, parse
 
 
 def outcome(output: str, returncode: int = 0, timed_out: bool = False):
@@ -231,6 +231,33 @@ def test_failure_messages_name_the_lines():
     assert report.startswith("- output line 2 is the end of the output, expected 'b' (expectation")
 
 
+def test_a_report_shows_all_of_an_output_up_to_300_lines_else_3_lines_of_context():
+    body = "a\nb\nc\nd\ne\n...\nlast\n"
+    for lines, hunk, left_out in [(300, "@@ -1,7 +1,300 @@", 5), (301, "@@ -3,5 +3,299 @@", 4)]:
+        output = "a\nb\nc\nd\ne\n" + "".join(f"x{i}\n" for i in range(lines - 5))
+        report = verdict(body, output).splitlines()
+        assert report[4] == hunk
+        assert report[-11] == f"[... {left_out} more diff lines ...]"  # then the last 10
+
+
+def test_a_line_that_fits_a_pattern_shows_as_it():
+    report = verdict("{{a}} {int}\n(optional) b\nc\n", "{a} 1\nb\nd\n")
+    assert " {{a}} {int}" in report.splitlines() and " (optional) b" in report.splitlines()
+    assert verdict("a {int}\n", "b\n").startswith(
+        "- output line 1 is 'b', expected 'a {int}' (expectation line 2)\n"
+    )
+
+
+def test_load_reads_the_expectation_next_to_the_example(tmp_path):
+    (tmp_path / "demo.expect").write_text("exit: 2\n---\nhi\n", encoding="utf-8")
+    assert load(tmp_path / "demo.py").exit_code == 2
+    with pytest.raises(ExpectationError, match=r"other\.expect: missing; every example needs"):
+        load(tmp_path / "other.py")
+    (tmp_path / "bad.expect").write_text("a\n", encoding="utf-8")
+    with pytest.raises(ExpectationError, match=r"bad\.expect:1: no '---'"):
+        load(tmp_path / "bad.py")
+
+
 def test_a_report_without_a_diff_says_why():
     report = verdict("a\n", "a\n", returncode=2)
     assert report == (
@@ -252,6 +279,10 @@ def test_the_checker_counts_its_work():
     assert steps("(any order)\n{any}\nexact\n(end)\n", "exact\nother\n") == 7
     # a: 1 position, 1 line tried; '...': 1 position; b: 3 positions, 2 lines tried.
     assert steps("a\n...\nb\n", "a\nx\nb\n") == 8
+    # A failure: 1 position, 1 line tried; the report looks 'b' up by one prefix
+    # size and tries no pattern on it; its diff takes the 1 + 1 lines of both sides.
+    failing = checker("a {int}\n", "b\n")
+    assert failing.verdict() is not None and failing.steps == 5
 
 
 @pytest.mark.parametrize(

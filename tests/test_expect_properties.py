@@ -360,8 +360,12 @@ def test_past_diff_cells_only_the_changed_middle_is_compared():
     original = expect.DIFF_CELLS
     try:
         expect.DIFF_CELLS = 9  # the middle's 3 x 3: difflib keeps 'c'
-        assert unified_diff(a, b, "x", "y", 0) == [
-            "--- x", "+++ y", "@@ -2 +2 @@", "-x", "+p", "@@ -4 +4 @@", "-y", "+q",
+        assert unified_diff(a, b, "x", "y", 1) == [
+            "--- x", "+++ y", "@@ -1,5 +1,5 @@", " h", "-x", "+p", " c", "-y", "+q", " t",
+        ]  # fmt: skip
+        expect.DIFF_CELLS = 3  # all of 1 x 3 is affordable: difflib's diff, not a trimmed one
+        assert unified_diff(["a"], ["b", "a", "a"], "x", "y", 0) == [
+            "--- x", "+++ y", "@@ -0,0 +1 @@", "+b", "@@ -1,0 +3 @@", "+a",
         ]  # fmt: skip
         expect.DIFF_CELLS = 8  # too many: all of the middle changes
         assert unified_diff(a, b, "x", "y", 1) == [
