@@ -321,10 +321,13 @@ class Checker:
     """One check of an outcome against an expectation.
 
     Its work is linear in the number of output lines for a given
-    expectation, and at worst proportional to body lines times output
-    lines.  ``steps`` counts that work (each line tested against a
-    pattern, each reachable position carried, each pattern visited while
-    pairing a group's lines), so tests can prove it without a clock.
+    expectation: at worst output lines times body lines, times a group's
+    size for pairing that group's lines (each start position pairs at most
+    that many lines, each pairing visiting each pattern once).  ``steps``
+    counts that work (each line tested against a pattern, each reachable
+    position carried, each pattern visited while pairing a group's lines;
+    difflib's own work is capped by ``DIFF_CELLS``), so tests can prove it
+    without a clock.
     """
 
     def __init__(self, expectation: Expectation, outcome: Outcome) -> None:
