@@ -7,6 +7,7 @@ import pytest
 
 from mpexamples import cache
 from mpexamples.example import Example
+from mpexamples.runner import RunResult
 
 TWO = "# T\n\n```{example} fixture_stdin.py\n```\n\n```{example} fixture_bad_utf8.py\n```\n"
 
@@ -90,3 +91,33 @@ def test_key_covers_everything_that_changes_a_run(project, monkeypatch):
     assert changed()
     monkeypatch.setattr(cache, "__version__", "99")
     assert changed()
+
+
+def test_key_covers_the_local_modules_an_example_imports(project):
+    helper = project.root / "examples/fixture_stdin_helper.py"
+    helper.write_text("WORD = 'characters'\n")
+    path = project.example("fixture_stdin")
+    path.write_text("import fixture_stdin_helper\n" + path.read_text())
+    example = Example.at(path, project.root)
+    before = cache.key(example, "spawn")
+    helper.write_text("WORD = 'bytes'\n")  # the module only: example and .expect stay
+    assert cache.key(example, "spawn") != before
+
+
+def test_store_gives_back_what_was_put(tmp_path):
+    store = cache.Cache(tmp_path / "made/on/demand")
+    result = RunResult("out\n", 0, False, 3.0, 0.5, "spawn", "3.99.0", "Plan9")
+    assert store.get("k") is None  # nothing yet
+    store.put("k", result)
+    store.put("k2", RunResult("other\n", 1, False, 3.0, 0.5, "fork"))
+    assert store.get("k") == result
+    assert store.get("k2").output == "other\n"
+    assert sorted(p.name for p in store.directory.iterdir()) == ["k.json", "k2.json"]
+
+
+def test_store_treats_a_broken_entry_as_missing(tmp_path):
+    store = cache.Cache(tmp_path)
+    (tmp_path / "half.json").write_text('{"output": "a')  # cut short
+    (tmp_path / "old.json").write_text('{"output": "a", "colour": 1}')  # other fields
+    (tmp_path / "bad.json").write_bytes(b"\xff")
+    assert [store.get(key) for key in ("half", "old", "bad", "none")] == [None] * 4

@@ -23,11 +23,12 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "docs" / "_ext"))
 
-from mpexamples import runner  # noqa: E402
+from mpexamples import expect, runner  # noqa: E402
 from mpexamples.example import Example, find_examples  # noqa: E402
 
 BUILD_METHOD = "spawn"  # as set in docs/conf.py
@@ -42,9 +43,11 @@ RUNS = re.compile(r"mpexamples: (\d+) example run\(s\), (\d+) from the cache")
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="runs per timing (median)")
+    parser.add_argument("--checker-only", action="store_true", help="only the checker's row")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="mp-bench-") as tmp:
-        return Bench(Path(tmp), args.repeat).run()
+        bench = Bench(Path(tmp), args.repeat)
+        return bench.run_checker() if args.checker_only else bench.run()
 
 
 class Bench:
@@ -79,6 +82,10 @@ class Bench:
 
         other = self.median(lambda: self.build(self.copy("programoutput"), "programoutput"))
         self.ratio("clean build / sphinxcontrib-programoutput clean build", clean, other, 0.5)
+        return self.run_checker()
+
+    def run_checker(self) -> int:
+        self.huge_output()
         self.report()
         return 1 if self.broken else 0
 
@@ -151,6 +158,29 @@ class Bench:
         if result.returncode:
             self.broken.append(f"test suite failed:\n{result.stdout[-3000:]}")
         return elapsed
+
+    def huge_output(self, lines: int = 100_000, target: float = 5.0) -> None:
+        """Check and report an output of ``lines`` lines with one changed line."""
+        body = [f"step {i} by {{pid}}" if i % 2 else f"step {i} done" for i in range(lines)]
+        output = [f"step {i} by 4242" if i % 2 else f"step {i} done" for i in range(lines)]
+        output[lines // 2] += "!"
+        expectation = expect.parse("---\n" + "\n".join(body) + "\n", Path("huge.expect"))
+        run = SimpleNamespace(output="\n".join(output), returncode=0, timed_out=False, timeout=1)
+        reports = []
+
+        def measure() -> float:
+            started = time.perf_counter()
+            reports.append(expect.check(expectation, run))
+            return time.perf_counter() - started
+
+        seconds = self.median(measure)
+        wanted = f"- output line {lines // 2 + 1} is 'step {lines // 2} done!'"
+        if not all(report and report.startswith(wanted) for report in reports):
+            self.broken.append(f"the report on {lines} lines does not start with {wanted!r}")
+        self.rows.append((
+            f"check and report a {lines:,}-line output with one changed line",
+            f"{seconds:.2f} s", f"< {target:g} s", seconds < target,
+        ))  # fmt: skip
 
     # -- sites and report -----------------------------------------------------
 

@@ -23,8 +23,10 @@ The full syntax is in the README, section "How expectations work".
 from __future__ import annotations
 
 import difflib
+import math
 import re
 import signal
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -68,6 +70,12 @@ class Pattern:
     regex: re.Pattern[str]
     lineno: int
     optional: bool = False
+    #: The one line this matches if it has no placeholder: the report
+    #: looks such patterns up by it.
+    literal: str | None = None
+    #: The text before the first placeholder: the report looks patterns up
+    #: by it instead of trying every one on every line.
+    prefix: str = ""
 
 
 @dataclass(frozen=True)
@@ -164,7 +172,8 @@ def decode(data: bytes, path: Path) -> str:
 def parse(source: str, path: Path) -> Expectation:
     lines = source.splitlines()
     if "---" not in lines:
-        raise ExpectationError(f"{path}: no '---' line between header and body")
+        where = f"{path}:{max(len(lines), 1)}"  # where the reading stopped: the end
+        raise ExpectationError(f"{where}: no '---' line between header and body")
     split = lines.index("---")
     header = _parse_header(lines[:split], path)
     body = lines[split + 1 :]
@@ -172,12 +181,13 @@ def parse(source: str, path: Path) -> Expectation:
         body.pop()
     items, never = _parse_body(body, path, first_lineno=split + 2)
     if not items:
-        raise ExpectationError(f"{path}: the body below '---' is empty")
+        raise ExpectationError(f"{path}:{split + 1}: the body below '---' is empty")
     return Expectation(path, source, items, never, body=tuple(body), **header)
 
 
 def _parse_header(lines: list[str], path: Path) -> dict:
     header: dict = {}
+    seen: set[str] = set()
     for lineno, raw in enumerate(lines, 1):
         line = raw.strip()
         if not line or line.startswith("#"):
@@ -186,20 +196,22 @@ def _parse_header(lines: list[str], path: Path) -> dict:
         where = f"{path}:{lineno}"
         if not sep or not value:
             raise ExpectationError(f"{where}: expected 'key: value', got {raw!r}")
-        if key in header or (key == "start-methods" and "start_methods" in header):
+        if key in seen:
             raise ExpectationError(f"{where}: {key!r} given twice")
+        seen.add(key)
         if key == "exit":
             header["exit_code"] = _number(int, value, where, key)
         elif key == "timeout":
             header["timeout"] = _number(float, value, where, key)
-            if header["timeout"] <= 0:
-                raise ExpectationError(f"{where}: timeout must be positive")
+            if not 0 < header["timeout"] < math.inf:  # nan fails both
+                raise ExpectationError(f"{where}: timeout must be positive and finite")
         elif key == "start-methods":
             methods = tuple(value.replace(",", " ").split())
             unknown = sorted(set(methods) - set(START_METHODS))
-            if unknown:
+            if unknown or not methods:
                 raise ExpectationError(
-                    f"{where}: unknown start method(s) {unknown}; choose from {list(START_METHODS)}"
+                    f"{where}: unknown start method(s) {unknown or value!r}; "
+                    f"choose from {list(START_METHODS)}"
                 )
             header["start_methods"] = methods
         elif key == "traceback":
@@ -239,7 +251,7 @@ def _parse_body(lines: list[str], path: Path, first_lineno: int):
             items.append(Group(tuple(group), group_line))
             group = None
         elif line.startswith(NEVER):
-            never.append(_pattern(line[len(NEVER) :], lineno, where))
+            never.append(_pattern(line[len(NEVER) :], lineno, where, optional=False))
         elif line == SKIP:
             if group is not None:
                 raise ExpectationError(f"{where}: '...' is not allowed inside a group")
@@ -254,15 +266,19 @@ def _parse_body(lines: list[str], path: Path, first_lineno: int):
     return tuple(items), tuple(never)
 
 
-def _pattern(text: str, lineno: int, where: str, optional: bool = False) -> Pattern:
-    parts, pos = [], 0
+def _pattern(text: str, lineno: int, where: str, optional: bool) -> Pattern:
+    parts, plain, pos = [], [], 0
+    prefix = None
     for match in _TOKEN.finditer(text):
-        parts.append(re.escape(text[pos : match.start()]))
+        plain.append(text[pos : match.start()])
         escaped, name = match.groups()
         if escaped:
-            parts.append(re.escape("{" + escaped + "}"))
+            plain.append("{" + escaped + "}")
         elif name in PLACEHOLDERS:
-            parts.append(f"(?:{PLACEHOLDERS[name]})")
+            if prefix is None:
+                prefix = "".join(plain)
+            parts.append(re.escape("".join(plain)) + f"(?:{PLACEHOLDERS[name]})")
+            plain = []
         else:
             known = ", ".join(f"{{{p}}}" for p in PLACEHOLDERS)
             raise ExpectationError(
@@ -270,8 +286,11 @@ def _pattern(text: str, lineno: int, where: str, optional: bool = False) -> Patt
                 f"(write {{{{{name}}}}} for the literal text)"
             )
         pos = match.end()
-    parts.append(re.escape(text[pos:]))
-    return Pattern(text, re.compile("".join(parts)), lineno, optional)
+    plain.append(text[pos:])
+    parts.append(re.escape("".join(plain)))
+    if prefix is None:
+        return Pattern(text, re.compile(parts[0]), lineno, optional, literal="".join(plain))
+    return Pattern(text, re.compile("".join(parts)), lineno, optional, prefix=prefix)
 
 
 # -- checking -------------------------------------------------------------
@@ -298,21 +317,7 @@ def check(expectation: Expectation, outcome: Outcome) -> str | None:
     The report says what went wrong first, then shows the whole output as
     a diff against the expectation.
     """
-    lines = output_lines(outcome.output)
-    problems = _status_problems(expectation, outcome, lines)
-    problems += [
-        f"output line {number} {line!r} matches the forbidden pattern "
-        f"'(never) {pattern.text}' ({expectation.path.name}:{pattern.lineno})"
-        for pattern in expectation.never
-        for number, line in enumerate(lines, 1)
-        if pattern.regex.fullmatch(line)
-    ]
-    mismatch = _match(expectation.items, lines)
-    if mismatch:
-        problems.append(mismatch)
-    if not problems:
-        return None
-    return "\n".join([*(f"- {p}" for p in problems), "", *_diff(expectation, lines)])
+    return Checker(expectation, outcome).verdict()
 
 
 def _status_problems(expectation: Expectation, outcome: Outcome, lines: list[str]) -> list[str]:
@@ -349,102 +354,303 @@ def _status_problems(expectation: Expectation, outcome: Outcome, lines: list[str
     return problems
 
 
-def _match(items: tuple[Item, ...], lines: list[str]) -> str | None:
-    """Match ``items`` against all of ``lines``; describe the first failure.
+class Checker:
+    """One check of an outcome against an expectation.
 
-    A set of reachable positions in ``lines`` is carried from item to item,
-    so ``...``, optional lines and groups never need backtracking.
+    Its work is linear in the number of output lines for a given
+    expectation: at worst output lines times body lines, times a group's
+    size for pairing that group's lines (each start position pairs at most
+    that many lines, each pairing visiting each pattern once).  ``steps``
+    counts that work (each line tested against a pattern, each reachable
+    position carried, each pattern visited while pairing a group's lines;
+    difflib's own work is capped by ``DIFF_CELLS``), so tests can prove it
+    without a clock.
     """
-    positions, end = {0}, len(lines)
-    for item in items:
-        reached = set()
-        for pos in positions:
-            reached |= _step(item, lines, pos)
-        if not reached:
+
+    def __init__(self, expectation: Expectation, outcome: Outcome) -> None:
+        self.expectation = expectation
+        self.outcome = outcome
+        self.lines = output_lines(outcome.output)
+        self.steps = 0
+        self._fit_masks: dict[tuple[int, int], int] = {}
+
+    def verdict(self) -> str | None:
+        """``None`` if every promise is kept, else the report."""
+        lines = self.lines
+        problems = _status_problems(self.expectation, self.outcome, lines)
+        problems += [
+            f"output line {number} {line!r} matches the forbidden pattern "
+            f"'(never) {pattern.text}' ({self.expectation.path.name}:{pattern.lineno})"
+            for pattern in self.expectation.never
+            for number, line in enumerate(lines, 1)
+            if self.fits(pattern, line)
+        ]
+        mismatch = self.mismatch()
+        if mismatch:
+            problems.append(mismatch)
+        if not problems:
+            return None
+        return "\n".join([*(f"- {p}" for p in problems), "", *self.diff()])
+
+    def fits(self, pattern: Pattern, line: str) -> bool:
+        self.steps += 1
+        return pattern.regex.fullmatch(line) is not None
+
+    # -- the match --------------------------------------------------------
+
+    def mismatch(self) -> str | None:
+        """Match the body against all of the output; describe the first failure.
+
+        The set of reachable positions in the output is carried from item
+        to item, so ``...``, optional lines and groups never need
+        backtracking, and each item looks at each position once.
+        """
+        lines = self.lines
+        positions, end = {0}, len(lines)
+        for item in self.expectation.items:
+            self.steps += len(positions)
+            reached = self.step(item, positions)
+            if not reached:
+                pos = max(positions)
+                got = repr(lines[pos]) if pos < end else "the end of the output"
+                what = (
+                    "the lines of the '(any order)' group"
+                    if isinstance(item, Group)
+                    else repr(item.text)
+                )
+                return (
+                    f"output line {pos + 1} is {got}, expected {what} "
+                    f"(expectation line {item.lineno})"
+                )
+            positions = reached
+        if end not in positions:
             pos = max(positions)
-            got = repr(lines[pos]) if pos < end else "the end of the output"
-            what = (
-                "the lines of the '(any order)' group"
-                if isinstance(item, Group)
-                else repr(item.text)
+            return f"unexpected output from line {pos + 1} on: {lines[pos]!r}"
+        return None
+
+    def step(self, item: Item, positions: set[int]) -> set[int]:
+        """The positions reachable right after ``item`` from ``positions``."""
+        lines = self.lines
+        if isinstance(item, Skip):
+            return set(range(min(positions), len(lines) + 1))
+        if isinstance(item, Pattern):
+            reached = set(positions) if item.optional else set()
+            reached.update(
+                pos + 1 for pos in positions if pos < len(lines) and self.fits(item, lines[pos])
             )
-            return (
-                f"output line {pos + 1} is {got}, expected {what} (expectation line {item.lineno})"
+            return reached
+        return {end for pos in positions for end in self.group_ends(item, pos)}
+
+    def group_ends(self, group: Group, pos: int) -> Iterator[int]:
+        """Where a block of ``group``'s lines that starts at line ``pos`` can end.
+
+        The block grows a line at a time, and two pairings of its lines with
+        patterns grow with it: one over all patterns, which must pair every
+        line (once a line finds no pattern, no longer block can fit either),
+        and one over the required patterns, which must pair them all.  If
+        both exist, one pairing does both (the Mendelsohn-Dulmage theorem),
+        so the block fits.
+        """
+        patterns = group.patterns
+        required = sum(1 << i for i, p in enumerate(patterns) if not p.optional)
+        missing = required.bit_count()
+        masks: list[int] = []
+        all_patterns, required_patterns = _Pairing(self, masks), _Pairing(self, masks, required)
+        for end in range(pos, min(pos + len(patterns), len(self.lines)) + 1):
+            if end > pos:
+                masks.append(self.fit_mask(group, end - 1))
+                if not all_patterns.add_line():
+                    return
+                if required_patterns.add_line():
+                    missing -= 1
+            if not missing:
+                yield end
+
+    def fit_mask(self, group: Group, index: int) -> int:
+        """The patterns of ``group`` that output line ``index`` fits, as bits."""
+        key = (group.lineno, index)
+        if key not in self._fit_masks:
+            line = self.lines[index]
+            self._fit_masks[key] = sum(
+                1 << i for i, p in enumerate(group.patterns) if self.fits(p, line)
             )
-        positions = reached
-    if end not in positions:
-        pos = max(positions)
-        return f"unexpected output from line {pos + 1} on: {lines[pos]!r}"
-    return None
+        return self._fit_masks[key]
+
+    # -- the report -------------------------------------------------------
+
+    def shown(self) -> list[str]:
+        """The output, with each line that fits a pattern shown as the first such pattern.
+
+        Literal patterns are found by a dict lookup and the others by their
+        text before the first placeholder, so a line is tried only against
+        patterns it could fit.
+        """
+        patterns = [
+            p
+            for item in self.expectation.items
+            for p in (item.patterns if isinstance(item, Group) else [item])
+            if isinstance(p, Pattern)
+        ]
+        literal: dict[str, int] = {}
+        by_prefix: dict[str, list[int]] = {}
+        for index, p in enumerate(patterns):
+            if p.literal is not None:
+                literal.setdefault(p.literal, index)
+            else:
+                by_prefix.setdefault(p.prefix, []).append(index)
+        sizes = sorted({len(prefix) for prefix in by_prefix})
+        memo: dict[str, str] = {}
+        for line in self.lines:
+            if line in memo:
+                continue
+            self.steps += len(sizes)
+            candidates = sorted(i for size in sizes for i in by_prefix.get(line[:size], ()))
+            fit = literal.get(line)
+            for index in candidates:
+                if fit is not None and index > fit:
+                    break
+                if self.fits(patterns[index], line):
+                    fit = index
+                    break
+            if fit is None:
+                memo[line] = line
+            else:
+                pattern = patterns[fit]
+                memo[line] = OPTIONAL + pattern.text if pattern.optional else pattern.text
+        return [memo[line] for line in self.lines]
+
+    def diff(self) -> list[str]:
+        """A unified diff in which output lines that fit a pattern show as it."""
+        body, shown = list(self.expectation.body), self.shown()
+        self.steps += len(body) + len(shown)
+        # Whole outputs as context, unless they are too long to read anyway.
+        context = max(len(shown), len(body))
+        diff = unified_diff(
+            body,
+            shown,
+            f"expected ({self.expectation.path.name})",
+            "actual output",
+            context if context <= REPORT_LINES else 3,
+        )
+        if not diff:
+            return ["(the output lines fit the expectation; see the problems above)"]
+        return abridge(diff, REPORT_LINES, "[... {lines} more diff lines ...]")
 
 
-def _step(item: Item, lines: list[str], pos: int) -> set[int]:
-    if isinstance(item, Skip):
-        return set(range(pos, len(lines) + 1))
-    if isinstance(item, Pattern):
-        reached = {pos} if item.optional else set()
-        if pos < len(lines) and item.regex.fullmatch(lines[pos]):
-            reached.add(pos + 1)
-        return reached
-    required = sum(not p.optional for p in item.patterns)
-    return {
-        pos + size
-        for size in range(required, len(item.patterns) + 1)
-        if pos + size <= len(lines) and _any_order(item.patterns, lines[pos : pos + size])
-    }
+class _Pairing:
+    """A pairing of a block's lines with a group's patterns, grown a line at a time.
 
-
-def _any_order(patterns: tuple[Pattern, ...], block: list[str]) -> bool:
-    """Can each line of ``block`` take its own pattern, using every required one?
-
-    A bipartite matching (Kuhn's algorithm).  Unused optional patterns are
-    paired with stand-in lines so that a perfect matching is the test.
+    ``masks[line]`` has the patterns a line fits, as bits; only the patterns
+    in ``allowed`` take part (all by default).  Adding a line is one search
+    for an augmenting path (Kuhn's algorithm, breadth first), which visits
+    each pattern once; each visit is a step of ``checker``.
     """
-    stand_ins = len(patterns) - len(block)
 
-    def fits(p: int, slot: int) -> bool:
-        if slot >= len(block):
-            return patterns[p].optional
-        return bool(patterns[p].regex.fullmatch(block[slot]))
+    def __init__(self, checker: Checker, masks: list[int], allowed: int = -1) -> None:
+        self.checker, self.masks, self.allowed = checker, masks, allowed
+        self.owners: dict[int, int] = {}  # pattern -> its line
+        self.partners: dict[int, int] = {}  # line -> its pattern
+        self.taken = 0  # the paired patterns, as bits
 
-    owner: list[int | None] = [None] * (len(block) + stand_ins)
-
-    def assign(p: int, seen: set[int]) -> bool:
-        for slot in range(len(owner)):
-            if slot not in seen and fits(p, slot):
-                seen.add(slot)
-                if owner[slot] is None or assign(owner[slot], seen):
-                    owner[slot] = p
-                    return True
+    def add_line(self) -> bool:
+        """Pair the last line of ``masks``, re-pairing others if need be."""
+        came: dict[int, int] = {}  # pattern -> the line the search reached it from
+        seen, queue = 0, [len(self.masks) - 1]
+        for line in queue:
+            options = self.masks[line] & self.allowed & ~seen
+            free = options & ~self.taken
+            if free:
+                return self._flip(came, _lowest(free), line)
+            seen |= options
+            while options:
+                self.checker.steps += 1
+                pattern = _lowest(options)
+                options ^= 1 << pattern
+                came[pattern] = line
+                queue.append(self.owners[pattern])
         return False
 
-    return all(assign(p, set()) for p in range(len(patterns)))
+    def _flip(self, came: dict[int, int], pattern: int, line: int) -> bool:
+        """Pair the free ``pattern`` with ``line``, and so on back along the path."""
+        self.taken |= 1 << pattern
+        while True:
+            previous = self.partners.get(line)
+            self.owners[pattern], self.partners[line] = line, pattern
+            if previous is None:
+                return True
+            pattern, line = previous, came[previous]
 
 
-def _diff(expectation: Expectation, lines: list[str]) -> list[str]:
-    """A unified diff in which output lines that fit a pattern show as it."""
-    patterns = [
-        p
-        for item in expectation.items
-        for p in (item.patterns if isinstance(item, Group) else [item])
-        if isinstance(p, Pattern)
-    ]
-    shown = []
-    for line in lines:
-        fit = next((p for p in patterns if p.regex.fullmatch(line)), None)
-        shown.append((OPTIONAL + fit.text if fit.optional else fit.text) if fit else line)
-    # Whole outputs as context, unless they are too long to read anyway.
-    context = max(len(lines), len(expectation.body))
-    diff = list(
-        difflib.unified_diff(
-            list(expectation.body),
-            shown,
-            f"expected ({expectation.path.name})",
-            "actual output",
-            n=context if context <= REPORT_LINES else 3,
-            lineterm="",
-        )
-    )
-    if not diff:
-        return ["(the output lines fit the expectation; see the problems above)"]
-    return abridge(diff, REPORT_LINES, "[... {lines} more diff lines ...]")
+def _lowest(bits: int) -> int:
+    """The index of the lowest bit set in ``bits``."""
+    return (bits & -bits).bit_length() - 1
+
+
+#: Most cells (lines of one side times lines of the other) that difflib may
+#: compare; a larger changed middle shows as all removed, then all added.
+DIFF_CELLS = 1_000_000
+
+
+def unified_diff(a: list[str], b: list[str], a_name: str, b_name: str, context: int) -> list[str]:
+    """What ``difflib.unified_diff(..., lineterm="")`` prints, in bounded time.
+
+    If the sides are too long for difflib, the lines both start and end
+    with are set aside first (linear), so one changed line in a long output
+    costs almost nothing; difflib compares only the changed middle, if it
+    is small enough.
+    """
+    diff: list[str] = []
+    for group in _Opcodes(_opcodes(a, b)).get_grouped_opcodes(context):
+        if not diff:
+            diff += [f"--- {a_name}", f"+++ {b_name}"]
+        first, last = group[0], group[-1]
+        diff.append(f"@@ -{_span(first[1], last[2])} +{_span(first[3], last[4])} @@")
+        for tag, i1, i2, j1, j2 in group:
+            if tag == "equal":
+                diff += [" " + line for line in a[i1:i2]]
+            else:  # a replace, a delete (b's range empty) or an insert (a's range empty)
+                diff += ["-" + line for line in a[i1:i2]]
+                diff += ["+" + line for line in b[j1:j2]]
+    return diff
+
+
+def _opcodes(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]:
+    if len(a) * len(b) <= DIFF_CELLS:
+        return difflib.SequenceMatcher(None, a, b).get_opcodes()
+    head, shorter = 0, min(len(a), len(b))
+    while head < shorter and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < shorter - head and a[-1 - tail] == b[-1 - tail]:
+        tail += 1
+    a_end, b_end = len(a) - tail, len(b) - tail
+    opcodes = [("equal", 0, head, 0, head)] if head else []
+    if (a_end - head) * (b_end - head) <= DIFF_CELLS:
+        middle = difflib.SequenceMatcher(None, a[head:a_end], b[head:b_end])
+        opcodes += [
+            (tag, i1 + head, i2 + head, j1 + head, j2 + head)
+            for tag, i1, i2, j1, j2 in middle.get_opcodes()
+        ]
+    else:
+        opcodes.append(("replace", head, a_end, head, b_end))
+    if tail:
+        opcodes.append(("equal", a_end, len(a), b_end, len(b)))
+    return opcodes
+
+
+class _Opcodes(difflib.SequenceMatcher):
+    """difflib's grouping of opcodes into hunks, over opcodes made elsewhere."""
+
+    def __init__(self, opcodes: list[tuple[str, int, int, int, int]]) -> None:
+        super().__init__()
+        self._opcodes = opcodes
+
+    def get_opcodes(self) -> list[tuple[str, int, int, int, int]]:
+        return self._opcodes
+
+
+def _span(start: int, stop: int) -> str:
+    """A hunk's range as unified diffs write it (``difflib._format_range_unified``)."""
+    if stop - start == 1:
+        return str(start + 1)
+    return f"{start + 1 if stop > start else start},{stop - start}"
