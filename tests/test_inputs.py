@@ -45,7 +45,7 @@ def page_errors(stderr: str) -> dict[int, str]:
         ),
         (UTF16, ":1: the file is UTF-16 (it starts with a byte order mark)"),
         ("---\nok\n".encode("utf-16-le"), ":1: a NUL byte (is the file UTF-16?)"),
-        (b"", ": no '---' line"),
+        (b"", ":1: no '---' line"),
     ],
     ids=["latin-1", "utf-16", "utf-16-no-bom", "empty"],
 )

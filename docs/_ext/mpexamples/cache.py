@@ -56,8 +56,12 @@ class Cache:
 
     def get(self, key: str) -> RunResult | None:
         try:
-            return RunResult(**json.loads(self._file(key).read_text(encoding="utf-8")))
-        except (OSError, ValueError, TypeError):
+            fields = json.loads(self._file(key).read_text(encoding="utf-8"))
+            # JSON has no tuples: give the result back as it was put.
+            alive = fields.get("alive_at_timeout", ())
+            fields["alive_at_timeout"] = tuple(tuple(process) for process in alive)
+            return RunResult(**fields)
+        except (OSError, ValueError, TypeError, AttributeError):
             return None  # missing, or written by another version: run again
 
     def put(self, key: str, result: RunResult) -> None:
