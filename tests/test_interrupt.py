@@ -51,6 +51,17 @@ def examples(project, names):
     project.page("# T\n\n" + "".join(f"```{{example}} {name}.py\n```\n\n" for name in names))
 
 
+def as_in_a_terminal() -> None:
+    """Undo an inherited SIG_IGN, as a shell does for a foreground command.
+
+    A suite started in the background (``tox &``, ``nohup``) ignores SIGINT
+    or SIGHUP, and Python keeps a signal ignored at start: then no signal
+    sent here could stop the build, whatever the code under test does.
+    """
+    for number, _ in SIGNALS.values():
+        signal.signal(number, signal.SIG_DFL)
+
+
 @pytest.fixture
 def no_leak(project):
     yield
@@ -71,6 +82,7 @@ def test_no_example_process_survives_any_ending(project, no_leak, how, frontend)
     run = subprocess.Popen(
         [sys.executable, *command], cwd=cwd, env=env, start_new_session=True,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        preexec_fn=as_in_a_terminal,
     )  # fmt: skip
     try:
         deadline = time.monotonic() + 60
