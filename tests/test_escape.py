@@ -6,12 +6,15 @@ it adopted), kill it and reap it.  ``test_interrupt.py`` runs all five ways
 at once in a build and in pytest, under every way a run can end.
 """
 
+import os
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from conftest import kill_listed, listed, survivors
+from mpexamples import processes, runner
 from mpexamples.example import Example
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="the sweep is Linux-only")
@@ -51,3 +54,29 @@ def test_a_timeout_kills_every_escaper_and_names_what_ran(project):
     for pid in [*pids[:2], *pids[3:]]:
         assert f" {pid} " in verdict.problem
     assert f"{pids[5]} python examples/fixture_escape_all_hang.py (" in verdict.problem
+
+
+def test_an_orphan_seen_under_its_dying_parent_is_found_by_the_next_look(monkeypatch):
+    # A look reads one process at a time: it can see the sleeper (no token,
+    # own session) under the example, then the example already dead; the
+    # kernel had reparented the sleeper to us in between.
+    me, example, sleeper = os.getpid(), 4_000_001, 4_000_002
+
+    def row(pid, ppid, state="S"):
+        return processes.Process(pid, ppid, pid, pid, state, 0)
+
+    looks = iter(
+        [
+            [row(example, me, "Z"), row(sleeper, example)],  # the race
+            [row(example, me, "Z"), row(sleeper, me)],
+            *[[row(example, me, "Z"), row(sleeper, me, "Z")]] * 5,
+        ]
+    )
+    killed = []
+    monkeypatch.setattr(processes, "table", lambda: {p.pid: p for p in next(looks)})
+    monkeypatch.setattr(processes, "environment", lambda pid: set())
+    monkeypatch.setattr(processes, "reap", lambda pid: None)
+    monkeypatch.setattr(os, "kill", lambda pid, number: killed.append(pid))
+    record = runner._Run(SimpleNamespace(pid=example), token="t", start=0)
+    runner._sweep([record], all_orphans=True)
+    assert killed == [sleeper]

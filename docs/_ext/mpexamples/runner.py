@@ -268,9 +268,15 @@ def _sweep(runs: list[_Run], all_orphans: bool = False) -> None:
     ``all_orphans``).  A forking process may start new ones between a look
     and the kill, hence the loop.  Killed processes that are our children
     are reaped, so no zombie stays.
+
+    It ends after two looks in a row find none: a look reads one process
+    at a time, so it can see an orphan under its old parent, then that
+    parent dead (the kernel reparents a process just before its parent
+    dies); the next look sees it ours.
     """
     deadline = time.monotonic() + KILL_SECONDS
     killed: set[int] = set()
+    quiet = 0
     while True:
         with _running_lock:  # no example starts between the look and the kill
             orphans = all_orphans or not (_running or _launching)
@@ -282,8 +288,11 @@ def _sweep(runs: list[_Run], all_orphans: bool = False) -> None:
         killed |= targets
         for pid in killed - examples:  # an example's own process: its Popen reaps it
             processes.reap(pid)
-        if not targets:
+        quiet = 0 if targets else quiet + 1
+        if quiet == 2:
             return
+        if not targets:
+            continue
         if time.monotonic() >= deadline:
             raise RuntimeError(f"processes {sorted(targets)} of an example survived SIGKILL")
         time.sleep(0.01)  # SIGKILL is delivered, but dying takes a moment
