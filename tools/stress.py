@@ -3,7 +3,8 @@
 Run with ``tox -e stress`` (``-- --runs 5`` or ``-- --no-hog``).  Each run
 is what ``tox`` runs: the examples, then the pipeline's tests.  Prints the
 failures per test, which for the examples means per example and start
-method, and exits 1 if any run failed.  An example that ever fails here gets
+method, keeps each failed run's output in ``.tox/stress-failures/``, and
+exits 1 if any run failed.  An example that ever fails here gets
 its code or expectation fixed, never loosened until it checks nothing.
 
 ``--builds`` instead builds a throwaway site N times: a fixture whose
@@ -35,6 +36,8 @@ TOTALS = re.compile(r"^=* ?(.*(?:passed|failed|error).*?) in [\d.]+s", re.M)
 RERUNS = re.compile(r"mpexamples: .*?(\d+) failure\(s\) re-run alone \((\d+) passed alone\)")
 BUILD_FAILURE = re.compile(r"example (\S+) failed under the '(\w+)' start method")
 NEIGHBOURS = 15
+#: Where the output of each failed run is kept.
+FAILED_DIR = ROOT / ".tox" / "stress-failures"
 
 
 def main() -> int:
@@ -89,12 +92,22 @@ def main() -> int:
 def suite_part(command: list[str], number: int, failures: Counter[str], plugin: bool = False):
     """One pytest command: (totals, failed, (re-run alone, passed alone))."""
     result = python("-m", "pytest", "-q", "-rfE", *command, plugin=plugin)
+    keep_if_failed(result, number)
     totals = TOTALS.search(result.stdout)
     text = totals[1] if totals else f"pytest exited {result.returncode}"
     failures.update(SUMMARY.findall(result.stdout))
     if result.returncode and not SUMMARY.search(result.stdout):  # a collection or internal error
         failures[f"(run {number}: {' '.join(command)}: {text})"] += 1
     return text, bool(result.returncode), reruns(result.stdout)
+
+
+def keep_if_failed(result: subprocess.CompletedProcess[str], number: int) -> None:
+    """Save a failed run's whole output for reading: a flake seldom comes twice."""
+    if result.returncode:
+        FAILED_DIR.mkdir(parents=True, exist_ok=True)
+        path = FAILED_DIR / f"run-{number:02d}-{os.getpid()}-{time.monotonic_ns()}.txt"
+        path.write_text(f"$ {' '.join(result.args)}\n{result.stdout}\n{result.stderr}")
+        print(f"  (output kept in {path.relative_to(ROOT)})", flush=True)
 
 
 def margin_site(root: Path) -> Path:
@@ -119,6 +132,7 @@ def margin_site(root: Path) -> Path:
 def build(site: Path, number: int, failures: Counter[str]):
     """One default build of ``site``: (what it said, failed, (re-run alone, passed alone))."""
     result = python("-m", "sphinx", "-b", "html", "docs", "docs/_build/html", cwd=site, plugin=True)
+    keep_if_failed(result, number)
     failed = [f"{name}::{method}" for name, method in BUILD_FAILURE.findall(result.stderr)]
     failures.update(failed)
     if result.returncode and not failed:
