@@ -112,7 +112,10 @@ def test_store_gives_back_what_was_put(tmp_path):
     store.put("k2", RunResult("other\n", 1, False, 3.0, 0.5, "fork"))
     assert store.get("k") == result
     assert store.get("k2").output == "other\n"
-    assert sorted(p.name for p in store.directory.iterdir()) == ["k.json", "k2.json"]
+    timed_out = RunResult("", None, True, 3.0, 3.1, "fork", alive_at_timeout=((42, "python", 3.0),))
+    store.put("k3", timed_out)
+    assert store.get("k3") == timed_out  # tuples come back as tuples, not JSON lists
+    assert sorted(p.name for p in store.directory.iterdir()) == ["k.json", "k2.json", "k3.json"]
 
 
 def test_store_treats_a_broken_entry_as_missing(tmp_path):
@@ -120,4 +123,12 @@ def test_store_treats_a_broken_entry_as_missing(tmp_path):
     (tmp_path / "half.json").write_text('{"output": "a')  # cut short
     (tmp_path / "old.json").write_text('{"output": "a", "colour": 1}')  # other fields
     (tmp_path / "bad.json").write_bytes(b"\xff")
-    assert [store.get(key) for key in ("half", "old", "bad", "none")] == [None] * 4
+    (tmp_path / "list.json").write_text("[]")  # not an object at all
+    assert [store.get(key) for key in ("half", "old", "bad", "list", "none")] == [None] * 5
+
+
+def test_store_reads_an_entry_without_the_newer_fields(tmp_path):
+    store = cache.Cache(tmp_path)
+    fields = '"output": "a", "returncode": 0, "timed_out": false, "timeout": 3.0'
+    (tmp_path / "k.json").write_text(f'{{{fields}, "duration": 1.0, "start_method": "fork"}}')
+    assert store.get("k").alive_at_timeout == ()

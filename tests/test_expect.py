@@ -6,7 +6,15 @@ from types import SimpleNamespace
 
 import pytest
 
-from mpexamples.expect import Checker, ExpectationError, abridge, check, load, parse
+from mpexamples.expect import (
+    Checker,
+    ExpectationError,
+    abridge,
+    check,
+    decode,
+    load,
+    parse,
+)
 
 
 def outcome(output: str, returncode: int = 0, timed_out: bool = False):
@@ -324,3 +332,64 @@ def test_a_valid_header_sets_what_it_says():
     assert (expectation.exit_code, expectation.timeout) == (3, 0.5)
     assert expectation.start_methods == ("fork", "spawn")
     assert expectation.traceback and expectation.source == source
+
+
+def test_a_timeout_report_lists_what_still_ran():
+    def report(*alive):
+        outcome = SimpleNamespace(
+            output="", returncode=None, timed_out=True, timeout=3.0, alive_at_timeout=alive
+        )
+        return check(parse("---\n...\n", Path("demo.expect")), outcome).splitlines()[0]
+
+    start = "- timed out after 3 s; "
+    assert report() == start + "the example and all its child processes were killed"
+    assert report((7, "python x.py", 3.04)) == (
+        start + "1 process was still running and was killed: 7 python x.py (3.0 s)"
+    )
+    assert report((7, "python x.py", 3.0), (8, "sleep 9", 2.96)) == (
+        start + "2 processes were still running and were killed: "
+        "7 python x.py (3.0 s), 8 sleep 9 (3.0 s)"
+    )
+    many = [(pid, "p", 1.0) for pid in range(1, 12)]
+    shown = ", ".join(f"{pid} p (1.0 s)" for pid in range(1, 11))
+    assert report(*many) == (
+        start + f"11 processes were still running and were killed: {shown}, and 1 more"
+    )
+    assert report(*many[:10]).endswith(", 10 p (1.0 s)")  # all ten, no "more"
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"\xff\xfe-\x00", "demo.expect:1: the file is UTF-16 (it starts with a byte order mark)"),
+        (b"\xfe\xff\x00-", "demo.expect:1: the file is UTF-16 (it starts with a byte order mark)"),
+        (b"a\nb\nc\xe9\n", "demo.expect:3: not UTF-8 (byte 0xe9); save the file as UTF-8"),
+        (b"a\nb\x00\nc\x00", "demo.expect:2: a NUL byte (is the file UTF-16?); save it as UTF-8"),
+    ],
+)
+def test_decode_names_the_line_of_the_first_bad_byte(data, message):
+    with pytest.raises(ExpectationError) as error:
+        decode(data, Path("demo.expect"))
+    assert str(error.value).startswith(message)
+
+
+def test_decode_drops_a_utf8_byte_order_mark_at_the_start_only():
+    assert decode(b"\xef\xbb\xbf---\nx\xef\xbb\xbf", Path("demo.expect")) == "---\nx\ufeff"
+
+
+def test_load_names_the_file_it_could_not_use(tmp_path):
+    (tmp_path / "demo.expect").mkdir()
+    with pytest.raises(ExpectationError) as error:
+        load(tmp_path / "demo.py")
+    assert str(error.value) == f"{tmp_path / 'demo.expect'}: cannot be read: Is a directory"
+    (tmp_path / "bad.expect").write_bytes(b"---\n\xe9\n")
+    with pytest.raises(ExpectationError) as error:
+        load(tmp_path / "bad.py")
+    assert str(error.value).startswith(f"{tmp_path / 'bad.expect'}:2: not UTF-8")
+    (tmp_path / "gone.expect").symlink_to(tmp_path / "nowhere")
+    with pytest.raises(ExpectationError) as error:
+        load(tmp_path / "gone.py")
+    assert str(error.value) == (
+        f"{tmp_path / 'gone.expect'}: a symbolic link to {tmp_path / 'nowhere'}, "
+        "which does not exist"
+    )
