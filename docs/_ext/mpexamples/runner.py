@@ -414,11 +414,6 @@ def _forward(number: int) -> None:
                 os.kill(process.pid, number)
 
 
-def group_members(pgid: int) -> list[int]:
-    """Live processes (zombies do not count) in process group ``pgid``."""
-    return group_members_of({pgid})
-
-
 def group_members_of(pgids: set[int]) -> list[int]:
     """Live processes in any of the process groups ``pgids``."""
     return [p.pid for p in processes.table().values() if p.pgid in pgids and p.live]
