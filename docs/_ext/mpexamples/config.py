@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import string
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sphinx.util import logging
 
@@ -60,19 +60,19 @@ def validate(app: Sphinx, config: Config) -> None:
         raise SystemExit(2)
 
 
-def _text(value: Any, app: Sphinx) -> str:
+def _text(value: object, app: Sphinx) -> str:
     if not isinstance(value, str):
         raise Invalid("expected a string")
     return value
 
 
-def _template(name: str) -> Callable[[Any, Sphinx], str]:
+def _template(name: str) -> Callable[[object, Sphinx], str]:
     fields = TEMPLATES[name]
 
-    def check(value: Any, app: Sphinx) -> str:
-        value = _text(value, app)
+    def check(value: object, app: Sphinx) -> str:
+        text = _text(value, app)
         try:
-            used = {field for _, field, _, _ in string.Formatter().parse(value) if field}
+            used = {field for _, field, _, _ in string.Formatter().parse(text) if field}
         except ValueError as error:  # a lone "{" or "}"
             raise Invalid(
                 f"not a format string ({error}); write {{{{ and }}}} for braces"
@@ -81,31 +81,31 @@ def _template(name: str) -> Callable[[Any, Sphinx], str]:
         if unknown:
             known = ", ".join(f"{{{field}}}" for field in fields)
             raise Invalid(f"unknown field(s) {unknown}; known: {known}")
-        return value
+        return text
 
     return check
 
 
-def _directory(value: Any, app: Sphinx) -> str:
-    value = _text(value, app)
+def _directory(value: object, app: Sphinx) -> str:
+    text = _text(value, app)
     # As sphinxext finds it: example_root is relative to the source folder.
-    path = Path(app.srcdir, app.config.example_root, value).resolve()
+    path = Path(app.srcdir, app.config.example_root, text).resolve()
     if not path.is_dir():
         raise Invalid(f"{path} is not a directory (example_dir is under example_root)")
-    return value
+    return text
 
 
-def _start_method(value: Any, app: Sphinx) -> str | None:
+def _start_method(value: object, app: Sphinx) -> str | None:
     if value is None or value == "":
         return None
-    if value not in START_METHODS:
+    if not isinstance(value, str) or value not in START_METHODS:
         choices = ", ".join(repr(method) for method in START_METHODS)
         raise Invalid(f"expected one of {choices}, or None for the platform's default")
     return value
 
 
-def _integer(minimum: int, *, none: bool = False) -> Callable[[Any, Sphinx], int | None]:
-    def check(value: Any, app: Sphinx) -> int | None:
+def _integer(minimum: int, *, none: bool = False) -> Callable[[object, Sphinx], int | None]:
+    def check(value: object, app: Sphinx) -> int | None:
         if none and value in (None, ""):  # -D example_jobs= gives ""
             return None
         if isinstance(value, str) and value.strip().lstrip("-").isdigit():
@@ -118,14 +118,14 @@ def _integer(minimum: int, *, none: bool = False) -> Callable[[Any, Sphinx], int
     return check
 
 
-def _flag(value: Any, app: Sphinx) -> bool:
+def _flag(value: object, app: Sphinx) -> bool:
     # Sphinx turns -D name=1 and -D name=0 into True and False.
     if not isinstance(value, bool):
         raise Invalid("expected True or False (with -D: 1 or 0)")
     return value
 
 
-def _languages(value: Any, app: Sphinx) -> tuple[str, ...]:
+def _languages(value: object, app: Sphinx) -> tuple[str, ...]:
     if isinstance(value, str):  # -D example_allowed_languages=sh,bash
         value = value.split(",")
     if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
@@ -133,7 +133,8 @@ def _languages(value: Any, app: Sphinx) -> tuple[str, ...]:
     return tuple(language.strip() for language in value if language.strip())
 
 
-CHECKS: dict[str, Callable[[Any, Sphinx], Any]] = {
+#: Each takes the raw value (anything conf.py or -D gave) and returns the checked one.
+CHECKS: dict[str, Callable[[object, Sphinx], object]] = {
     "example_root": _text,
     "example_dir": _directory,
     "example_start_method": _start_method,

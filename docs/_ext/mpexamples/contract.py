@@ -19,9 +19,9 @@ if TYPE_CHECKING:
 
 def forbid_inline_code(app: Sphinx, doctree: nodes.document) -> None:
     allowed = set(app.config.example_allowed_languages)
-    for block in doctree.findall(
-        lambda n: isinstance(n, (nodes.literal_block, nodes.doctest_block))
-    ):
+    for block in doctree.findall(nodes.Element):
+        if not isinstance(block, (nodes.literal_block, nodes.doctest_block)):
+            continue
         if block.get(FROM_EXAMPLE):
             continue
         language = block.get("language") or "none"

@@ -35,10 +35,13 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+# A flag, not ``fcntl = None``: the type checker then keeps fcntl's own types.
 try:
     import fcntl
 except ImportError:  # pragma: no cover - not POSIX
-    fcntl = None
+    POSIX = False
+else:
+    POSIX = True
 
 #: Seconds after which an unlocked run file is a leftover of a killed process.
 STALE_SECONDS = 600.0
@@ -83,7 +86,7 @@ class Lock:
     @contextlib.contextmanager
     def shared(self) -> Iterator[None]:
         """Hold the lock with other shared holders; no exclusive holder runs meanwhile."""
-        if fcntl is None:
+        if not POSIX:
             yield
             return
         folder = _folder(self.directory)
@@ -95,7 +98,7 @@ class Lock:
     @contextlib.contextmanager
     def exclusive(self) -> Iterator[None]:
         """Hold the lock alone: wait for the shared holders, and let no new one in."""
-        if fcntl is None:
+        if not POSIX:
             yield
             return
         folder = _folder(self.directory)
@@ -129,7 +132,7 @@ class Session:
         """Hold the lock (exclusively if ``alone``) and note who overlaps this run."""
         run = Run()
         with self.lock.held(alone):
-            if alone or fcntl is None:  # nothing of the session can overlap it
+            if alone or not POSIX:  # nothing of the session can overlap it
                 yield run
                 return
             folder = _folder(self.folder)
@@ -158,7 +161,7 @@ class Session:
 
     def _sweep(self) -> None:
         """Delete run files that a killed process left (old, and not locked)."""
-        if fcntl is None or not self.folder.is_dir():
+        if not POSIX or not self.folder.is_dir():
             return
         old = time.time() - STALE_SECONDS
         for path in self.folder.iterdir():

@@ -73,7 +73,7 @@ def table() -> dict[int, Process]:
         )
         rows = (line.split() for line in ps.stdout.splitlines())
         return {
-            int(row[0]): Process(*(int(field) for field in row[:4]), row[4][0], 0)
+            int(row[0]): Process(int(row[0]), int(row[1]), int(row[2]), int(row[3]), row[4][0], 0)
             for row in rows
             if len(row) == 5
         }
@@ -135,8 +135,11 @@ def seconds_running(process: Process) -> float:
             ["ps", "-o", "etime=", "-p", str(process.pid)], capture_output=True, text=True
         )
         days, _, clock = ps.stdout.strip().rpartition("-")  # [[dd-]hh:]mm:ss
-        parts = [int(part) for part in clock.split(":") if part.isdigit()]
-        return sum(part * 60**i for i, part in enumerate(reversed(parts))) + int(days or 0) * 86400
+        seconds = 0
+        for part in clock.split(":"):  # hours, minutes, seconds: each unit 60 of the next
+            if part.isdigit():
+                seconds = seconds * 60 + int(part)
+        return seconds + int(days or 0) * 86400
     uptime = float(Path("/proc/uptime").read_text().split()[0])
     return max(uptime - process.start / os.sysconf("SC_CLK_TCK"), 0.0)
 

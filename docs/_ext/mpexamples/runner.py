@@ -52,7 +52,7 @@ POLL_SECONDS = 0.1
 class _Run:
     """A running example: its own process, and the mark its processes carry."""
 
-    process: subprocess.Popen
+    process: subprocess.Popen[bytes]
     token: str
     start: int  # the example's start, in clock ticks after boot (Linux)
     ended: bool = False

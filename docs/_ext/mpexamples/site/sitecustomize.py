@@ -18,5 +18,7 @@ if _method:
     import multiprocessing.context
 
     # DefaultContext picks _default_context at first use unless
-    # set_start_method() was called; this is the platform's choice.
-    multiprocessing.context._default_context._default_context = multiprocessing.get_context(_method)
+    # set_start_method() was called; this is the platform's choice.  The
+    # attribute is private, so typeshed does not declare it.
+    _default = multiprocessing.context._default_context
+    _default._default_context = multiprocessing.get_context(_method)  # type: ignore[attr-defined]
