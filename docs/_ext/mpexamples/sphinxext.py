@@ -315,7 +315,8 @@ NOSCRIPT_TABS = (
     " .example-outputs > .tab-set > input { display: none; }"
     " .example-outputs > .tab-set > label,"
     " .example-outputs > .tab-set > input:checked + label"
-    " { display: block; cursor: auto; border-color: transparent; }"
+    " { display: block; cursor: auto; border-color: transparent;"
+    " margin-left: 0; padding-left: 0; color: var(--tabs--label-text); }"
     " .example-outputs > .tab-set > .tab-content { display: block; box-shadow: none; }"
     "</style></noscript>"
 )
