@@ -245,6 +245,10 @@ def choose_start_method(app: Sphinx, example: Example, expectation) -> str | Non
     return wanted if wanted in methods else next(iter(methods), None)
 
 
+#: The extension whose nodes show one output per start method, in tabs.
+TABS = "sphinx_inline_tabs"
+
+
 def choose_start_methods(
     app: Sphinx, example: Example, expectation, option: str | None
 ) -> list[str]:
@@ -259,10 +263,6 @@ def choose_start_methods(
     if start_methods_problems(option, allowed, allowed) or TABS not in app.extensions:
         return []
     return split_start_methods(option)
-
-
-#: The extension whose nodes show one output per start method, in tabs.
-TABS = "sphinx_inline_tabs"
 
 
 def _show_per_method(
