@@ -21,6 +21,9 @@ extensions = [
     # Third-party.
     "myst_parser",
     "sphinx_copybutton",
+    # Tabs for the {example} directive's :start-methods: option (one output
+    # per start method); by Furo's author, so styled alike.
+    "sphinx_inline_tabs",
 ]
 exclude_patterns = ["_build"]
 nitpicky = True

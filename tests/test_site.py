@@ -160,7 +160,9 @@ def site(tmp_path_factory):
 def output_blocks(page: str) -> dict[str, str]:
     blocks = {}
     for match in re.finditer(
-        r'id="(example-[^"]+-output(?:-\d+)?)".*?<pre>(.*?)</pre>', page, re.S
+        r'id="(example-[^"]+-output(?:-fork|-spawn|-forkserver)?(?:-\d+)?)".*?<pre>(.*?)</pre>',
+        page,
+        re.S,
     ):
         text = html.unescape(re.sub(r"<[^>]+>", "", match.group(2)))
         blocks[match.group(1)] = text
@@ -181,7 +183,7 @@ def test_every_example_on_the_site_shows_output_that_passes(site):
     checked = set()
     for page in site.rglob("*.html"):
         for block_id, text in output_blocks(page.read_text()).items():
-            example = ids[re.sub(r"-\d+$", "", block_id)]
+            example = ids[re.sub(r"(-fork|-spawn|-forkserver)?(-\d+)?$", "", block_id)]
             outcome = expect_outcome(text, example)
             assert expect.check(example.expectation(), outcome) is None, (page, example.name)
             checked.add(example.name)
@@ -210,3 +212,12 @@ def test_bad_utf8_does_not_break_the_build(project):
     shows(project, "fixture_bad_utf8")
     assert project.build("-q", "-W").returncode == 0
     assert "bad \ufffd\ufffd bytes" in (project.root / "docs/_build/html/index.html").read_text()
+
+
+def test_the_site_shows_one_example_under_each_start_method(site):
+    """docs/process.md's tabs: three runs of one build, and the difference they teach."""
+    blocks = output_blocks((site / "process.html").read_text())
+    for method, colour in (("fork", "blue"), ("spawn", "red"), ("forkserver", "red")):
+        text = blocks[make_id(f"example-examples/process/process_start_methods.py-output-{method}")]
+        assert f"start method {method}\n" in text
+        assert f"child 1: colour is {colour}," in text and f"child 2: colour is {colour}," in text

@@ -76,6 +76,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("env-before-read-docs", sphinxext.run_ahead)
     app.connect("doctree-read", sphinxext.run_examples)
     app.connect("doctree-read", contract.forbid_inline_code)
+    app.connect("html-page-context", sphinxext.add_noscript_tabs)
     app.connect("env-purge-doc", sphinxext.purge_doc)
     app.connect("env-merge-info", sphinxext.merge_info)
     app.connect("env-get-outdated", sphinxext.reread_failed)

@@ -29,6 +29,9 @@ from .example import Example, Verdict
 from .expect import Expectation, ExpectationError
 
 DIRECTIVE = re.compile(r"^[ \t]*(?:`{3,}|~{3,}|:{3,})\{example\}[ \t]+(\S+)", re.M)
+#: The directive's ``:start-methods:`` option, among the option lines after it.
+OPTIONS = re.compile(r"[^\n]*\n?((?:[ \t]*:[\w-]+:[^\n]*\n?)*)")
+START_METHODS_OPTION = re.compile(r"^[ \t]*:start-methods:(.*)$", re.M)
 
 Job = tuple[Example, Expectation, str]
 COUNTS = ("executed", "cached", "rerun_alone", "passed_alone")
@@ -135,11 +138,15 @@ class Runs:
 def scan(source: str, examples_dir: Path, root: Path, choose) -> list[Job]:
     """The runs the ``{example}`` directives in ``source`` will need.
 
-    ``choose(example, expectation)`` picks the start method.  Anything the
-    directive would reject is left out here; reading the page reports it.
+    ``choose(example, expectation, option)`` picks the start methods, given
+    the directive's ``:start-methods:`` value (None without one).  Anything
+    the directive would reject is left out here; reading the page reports it.
     """
     jobs = []
-    for argument in DIRECTIVE.findall(source):
+    for match in DIRECTIVE.finditer(source):
+        argument = match[1]
+        options = OPTIONS.match(source, match.end())[1]
+        option = START_METHODS_OPTION.search(options)
         path = (examples_dir / argument).resolve()
         if not (path.is_relative_to(examples_dir) and path.suffix == ".py" and path.is_file()):
             continue
@@ -148,6 +155,6 @@ def scan(source: str, examples_dir: Path, root: Path, choose) -> list[Job]:
             expectation = example.expectation()
         except ExpectationError:
             continue
-        if method := choose(example, expectation):
+        for method in choose(example, expectation, option[1] if option else None):
             jobs.append((example, expectation, method))
     return jobs

@@ -7,6 +7,10 @@ In a MyST page::
     :emphasize-lines: 5
     ```
 
+With ``:start-methods: fork spawn forkserver``, the example runs under each
+named method and its outputs are shown in tabs (sphinx-inline-tabs), one
+per method.
+
 The directive only records what it was asked for.  Before pages are read,
 every run they need starts at once (:mod:`.schedule`), or comes from the
 cache (:mod:`.cache`).  A ``doctree-read`` handler then takes the checked
@@ -18,6 +22,8 @@ next build.
 
 from __future__ import annotations
 
+import multiprocessing
+import re
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -34,6 +40,8 @@ from .example import Example, find_examples
 from .schedule import Runs, default_jobs, scan
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
     from sphinx.util.typing import OptionSpec
@@ -77,6 +85,7 @@ class ExampleDirective(SphinxDirective):
             "lines": directives.unchanged,
             "emphasize-lines": directives.unchanged,
             "linenos": directives.flag,
+            "start-methods": directives.unchanged,
         }
     )
 
@@ -97,7 +106,7 @@ class ExampleDirective(SphinxDirective):
         for dependency in [path, expect.expectation_path(path), *example.local_modules()]:
             self.env.note_dependency(dependency)
         _state(self.env).used.setdefault(self.env.docname, set()).add(example.name)
-        if problems := self._usage_problems():
+        if problems := self._usage_problems() + _option_methods_problems(self.options, example):
             return self._fail("; ".join(problems))
         node = example_node(example=str(path), options=dict(self.options))
         self.set_source_info(node)
@@ -123,6 +132,57 @@ class ExampleDirective(SphinxDirective):
         """An error at the page line; the build fails and the page is read again."""
         _state(self.env).note_failure(self.env.docname)
         return [self.reporter.error(f"example: {message}", line=self.lineno)]
+
+
+def split_start_methods(value: str) -> list[str]:
+    """The methods ``:start-methods:`` names, separated by commas or spaces."""
+    return [name for name in re.split(r"[\s,]+", value) if name]
+
+
+def start_methods_problems(
+    value: str, allowed: Iterable[str], available: Iterable[str]
+) -> list[str]:
+    """What is wrong with a ``:start-methods:`` value, if anything.
+
+    ``allowed`` are the methods the example's expectation allows,
+    ``available`` those this platform offers.
+    """
+    methods = split_start_methods(value)
+    if not methods:
+        known = " ".join(expect.START_METHODS)
+        return [f"option :start-methods: needs a value, such as {known}"]
+    allowed, available = list(allowed), list(available)
+    problems = []
+    if unknown := [m for m in methods if m not in expect.START_METHODS]:
+        problems.append(
+            f":start-methods: unknown start method(s) {', '.join(unknown)} "
+            f"(known: {', '.join(expect.START_METHODS)})"
+        )
+    if twice := sorted({m for m in methods if methods.count(m) > 1}, key=methods.index):
+        problems.append(f":start-methods: {', '.join(twice)} named more than once")
+    known = [m for m in dict.fromkeys(methods) if m in expect.START_METHODS]
+    if barred := [m for m in known if m not in allowed]:
+        problems.append(
+            f":start-methods: the example's expectation does not allow {', '.join(barred)} "
+            f"(its start-methods: {', '.join(allowed)})"
+        )
+    if missing := [m for m in known if m in allowed and m not in available]:
+        problems.append(
+            f":start-methods: this platform has no {', '.join(missing)} start method "
+            f"(it has: {', '.join(available)})"
+        )
+    return problems
+
+
+def _option_methods_problems(options: dict, example: Example) -> list[str]:
+    if "start-methods" not in options or isinstance(options["start-methods"], _UnknownOption):
+        return []
+    try:
+        allowed = example.expectation().start_methods
+    except expect.ExpectationError:
+        return []  # reported, with its file and line, when the page is read
+    available = multiprocessing.get_all_start_methods()
+    return start_methods_problems(options["start-methods"], allowed, available)
 
 
 def _not_a_file(path: Path) -> str | None:
@@ -155,6 +215,9 @@ def run_examples(app: Sphinx, doctree: nodes.document) -> None:
         except (OSError, ValueError) as error:  # a bad :lines: or :emphasize-lines:
             _fail_in_place(app.env, node, f"{example.name}: {error}")
             continue
+        if "start-methods" in node["options"]:
+            _show_per_method(app, doctree, node, example, expectation, source)
+            continue
         method = choose_start_method(app, example, expectation)
         if not method:
             message = f"{example.name}: this platform offers none of its start-methods"
@@ -180,6 +243,93 @@ def choose_start_method(app: Sphinx, example: Example, expectation) -> str | Non
     methods = example.start_methods(expectation)
     wanted = app.config.example_start_method
     return wanted if wanted in methods else next(iter(methods), None)
+
+
+#: The extension whose nodes show one output per start method, in tabs.
+TABS = "sphinx_inline_tabs"
+
+
+def choose_start_methods(
+    app: Sphinx, example: Example, expectation, option: str | None
+) -> list[str]:
+    """The methods a directive with ``:start-methods:`` ``option`` (or none) runs under.
+
+    A value the directive rejects runs nothing: the page reports it.
+    """
+    if option is None:
+        method = choose_start_method(app, example, expectation)
+        return [method] if method else []
+    allowed = example.start_methods(expectation)
+    if start_methods_problems(option, allowed, allowed) or TABS not in app.extensions:
+        return []
+    return split_start_methods(option)
+
+
+def _show_per_method(
+    app: Sphinx,
+    doctree: nodes.document,
+    node: example_node,
+    example: Example,
+    expectation,
+    source: nodes.Element,
+) -> None:
+    """The source once, then one tab per start method, each with its captioned output."""
+    if TABS not in app.extensions:
+        message = f"{example.name}: :start-methods: shows outputs in tabs: add {TABS} to extensions"
+        _fail_in_place(app.env, node, message)
+        return
+    # Built as sphinx-inline-tabs' own ``tab`` directive builds a tab: a
+    # TabContainer holding a label and a "tab-content" container.  Its
+    # post-transform makes adjacent TabContainers one set of tabs.
+    from sphinx_inline_tabs._impl import TabContainer
+
+    tabs = nodes.container("", classes=["example-outputs"])
+    for method in split_start_methods(node["options"]["start-methods"]):
+        verdict = app.mpexamples_runs.verdict(example, expectation, method)
+        if verdict.problem:
+            report_failure(
+                app.env,
+                node,
+                f"example {example.name} failed under the {method!r} start method:\n"
+                f"{verdict.problem}",
+            )
+        output = _output_block(app, node, expectation, verdict.result)
+        _set_unique_id(doctree, output, f"example-{example.name}-output-{method}")
+        content = nodes.container("", output, is_div=True, classes=["tab-content"])
+        tab = TabContainer("", type="tab", new_set=not tabs.children)
+        tab += [nodes.label("", method), content]
+        tab.source, tab.line = node.source, node.line
+        tabs += tab
+    wrapper = nodes.container("", source, tabs, classes=["example"])
+    for part, suffix in ((wrapper, ""), (source, "-source")):
+        _set_unique_id(doctree, part, f"example-{example.name}{suffix}")
+    node.replace_self(wrapper)
+
+
+#: Without JavaScript, every output is shown, each under its label: the
+#: reader needs no click to compare them.  (In <head>, before the themes'
+#: stylesheets, so each rule is more specific than the one it overrides.)
+NOSCRIPT_TABS = (
+    "<noscript><style>"
+    ".example-outputs > .tab-set { display: block; }"
+    " .example-outputs > .tab-set > input { display: none; }"
+    " .example-outputs > .tab-set > label,"
+    " .example-outputs > .tab-set > input:checked + label"
+    " { display: block; cursor: auto; border-color: transparent;"
+    " margin-left: 0; padding-left: 0; color: var(--tabs--label-text); }"
+    " .example-outputs > .tab-set > .tab-content { display: block; box-shadow: none; }"
+    "</style></noscript>"
+)
+
+
+def add_noscript_tabs(app: Sphinx, pagename: str, templatename: str, context: dict, doctree):
+    """``html-page-context``: the no-JavaScript style, on pages with outputs in tabs."""
+    if doctree is not None and any(
+        doctree.findall(
+            lambda n: isinstance(n, nodes.Element) and "example-outputs" in n["classes"]
+        )
+    ):
+        context["metatags"] = context.get("metatags", "") + NOSCRIPT_TABS + "\n"
 
 
 def _source_block(app: Sphinx, example: Example, node: example_node) -> nodes.Element:
@@ -278,7 +428,7 @@ def run_ahead(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
             source = Path(env.doc2path(docname)).read_text(encoding="utf-8", errors="replace")
         except OSError:
             continue
-        for job in scan(source, _examples_dir(env), _root(env), partial(choose_start_method, app)):
+        for job in scan(source, _examples_dir(env), _root(env), partial(choose_start_methods, app)):
             jobs[job[0].path, job[2]] = job
     app.mpexamples_runs.prerun(list(jobs.values()))
 
