@@ -20,13 +20,19 @@ from __future__ import annotations
 import os
 import re
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import lone, runner
 from .cache import Cache, key
 from .example import Example, Verdict
 from .expect import Expectation, ExpectationError
+from .layout import NotAnExample
+
+if TYPE_CHECKING:
+    from .layout import Layout
 
 DIRECTIVE = re.compile(r"^[ \t]*(?:`{3,}|~{3,}|:{3,})\{example\}[ \t]+(\S+)", re.M)
 
@@ -132,21 +138,21 @@ class Runs:
         )
 
 
-def scan(source: str, examples_dir: Path, root: Path, choose) -> list[Job]:
+def scan(
+    source: str, layout: Layout, choose: Callable[[Example, Expectation], str | None]
+) -> list[Job]:
     """The runs the ``{example}`` directives in ``source`` will need.
 
     ``choose(example, expectation)`` picks the start method.  Anything the
-    directive would reject is left out here; reading the page reports it.
+    directive would reject, or show without a run (a helper), is left out
+    here; reading the page reports it.
     """
     jobs = []
     for argument in DIRECTIVE.findall(source):
-        path = (examples_dir / argument).resolve()
-        if not (path.is_relative_to(examples_dir) and path.suffix == ".py" and path.is_file()):
-            continue
-        example = Example.at(path, root)
         try:
+            example = layout.example(argument)
             expectation = example.expectation()
-        except ExpectationError:
+        except (NotAnExample, ExpectationError):
             continue
         if method := choose(example, expectation):
             jobs.append((example, expectation, method))
