@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 from types import SimpleNamespace
 
+from mpexamples import sphinxext
 from mpexamples.layout import Layout, lone_message
 from mpexamples.sphinxext import ExampleCollector, _State
 
@@ -40,7 +41,7 @@ def test_layout_tells_helpers_from_lone_files(project):
     assert lone_message("examples/lone.py").startswith(LONE)
 
 
-def test_pair_builds_and_an_edited_helper_reruns_its_importer(project):
+def test_pair_builds_and_an_edited_helper_reruns_its_importer(project, monkeypatch):
     worker = pair(project)
     project.page("# Main\n\n```{example} fixture_pair_main.py\n```\n")
     # -j 2: pages are read in worker processes, and what the build knows of
@@ -70,6 +71,13 @@ def test_pair_builds_and_an_edited_helper_reruns_its_importer(project):
     assert result.returncode == 0, result.stderr
     assert "0 added, 0 changed, 0 removed" in result.stdout  # no page read again
     assert "mpexamples: 0 example run(s), 0 from the cache" in result.stdout
+
+    # Another layout of the pickled state: Sphinx discards the environment
+    # and reads every page again (the run comes from the cache).
+    monkeypatch.setattr(sphinxext, "ENV_VERSION", sphinxext.ENV_VERSION + 1)
+    result = project.build("-j", "2")
+    assert "build environment version not current" in result.stdout, result.stdout
+    assert "mpexamples: 0 example run(s), 1 from the cache" in result.stdout
 
 
 def test_pytest_runs_the_pair_and_fails_a_lone_file(project):
