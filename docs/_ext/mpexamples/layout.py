@@ -43,24 +43,28 @@ class Layout:
     examples: Path  # absolute, resolved
 
     @classmethod
+    def at(cls, root: Path, examples: str | Path) -> Layout:
+        """The one resolution: ``examples`` is relative to ``root`` (or absolute)."""
+        root = root.resolve()
+        return cls(root, (root / examples).resolve())
+
+    @classmethod
     def from_sphinx(cls, srcdir: str | Path, config: Config) -> Layout:
         """``example_root`` is relative to the source folder, ``example_dir`` to the root."""
-        root = (Path(srcdir) / config.example_root).resolve()
-        return cls(root, (root / config.example_dir).resolve())
+        return cls.at(Path(srcdir) / config.example_root, config.example_dir)
 
     @classmethod
     def from_pytest(cls, config: pytest.Config) -> Layout:
-        """``--example-dir`` (relative to the working directory), else the ini
-        value ``example_dir`` (relative to the rootdir).
+        """The ini value ``example_dir`` under the rootdir, as ``example_dir`` in Sphinx.
 
-        The root is the folder above it: examples run from there, as the
-        README tells readers to run them.
+        ``--example-dir`` (relative to the working directory) names another
+        folder; the root is then the folder above it.  Either way examples
+        run from the root, as the README tells readers to run them.
         """
         if given := config.getoption("example_dir"):
             examples = (config.invocation_params.dir / given).resolve()
-        else:
-            examples = (config.rootpath / config.getini("example_dir")).resolve()
-        return cls(examples.parent, examples)
+            return cls.at(examples.parent, examples)
+        return cls.at(config.rootpath, config.getini("example_dir"))
 
     def contains(self, path: Path) -> bool:
         """Is ``path`` (once symbolic links are followed) under the examples folder?"""

@@ -45,8 +45,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--example-dir",
         dest="example_dir",
         default=None,
-        help="collect every .py file under this directory as an example "
-        "(default: the ini value example_dir)",
+        help="collect every .py file under this directory as an example, run from the "
+        "folder above it (default: the ini value example_dir)",
     )
     group.addoption(
         "--example-jobs",
@@ -56,7 +56,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     parser.addini(
         "example_dir",
-        "the examples folder, relative to the rootdir; runs start in the folder above it",
+        "the examples folder, relative to the rootdir, where examples run (as in Sphinx)",
         default="examples",
     )
 
