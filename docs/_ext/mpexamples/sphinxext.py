@@ -454,8 +454,8 @@ def fail_build(app: Sphinx, exception: Exception | None) -> None:
     if failed or orphans:
         # An error, not a warning: the build fails with or without -W.
         logger.error(
-            "examples failed on %d page(s) %s, and %d file(s) under examples/ are "
-            "on no page or lack their example; see the errors above",
+            "examples failed on %d page(s) %s, and %d file(s) under examples/ are on no "
+            "page, lack their example, or are imported by no example; see the errors above",
             len(failed),
             failed,
             orphans,
