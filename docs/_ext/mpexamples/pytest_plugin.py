@@ -22,9 +22,9 @@ other runs of the session overlapped is run again alone (see
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -32,6 +32,9 @@ from . import expect, runner
 from .example import Example
 from .layout import Layout, NotAnExample, has_expectation, lone_message
 from .schedule import Runs, default_jobs
+
+if TYPE_CHECKING:
+    from _pytest._code.code import TerminalRepr, TracebackStyle  # no public names
 
 RUNS = pytest.StashKey[Runs]()
 LAYOUT = pytest.StashKey[Layout]()
@@ -77,7 +80,7 @@ def _importers(config: pytest.Config) -> dict[Path, list[str]]:
 @pytest.hookimpl(wrapper=True)
 def pytest_collect_file(
     file_path: Path, parent: pytest.Collector
-) -> Iterator[list[pytest.Collector]]:
+) -> Generator[None, list[pytest.Collector], list[pytest.Collector]]:
     """Collect a file under the examples folder as an example, and only so.
 
     Pytest's python plugin imports any .py file named on the command line as
@@ -200,8 +203,8 @@ class ExampleRun(pytest.Item):
             raise ExampleFailed(verdict.problem, verdict.result.output)
 
     def repr_failure(
-        self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None
-    ) -> str | Any:
+        self, excinfo: pytest.ExceptionInfo[BaseException], style: TracebackStyle | None = None
+    ) -> str | TerminalRepr:
         if isinstance(excinfo.value, ExampleFailed):
             problem, output = excinfo.value.args
             lines = expect.abridge(
@@ -228,8 +231,8 @@ class Unrunnable(pytest.Item):
         raise ExampleFailed(self.problem, "")
 
     def repr_failure(
-        self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None
-    ) -> str | Any:
+        self, excinfo: pytest.ExceptionInfo[BaseException], style: TracebackStyle | None = None
+    ) -> str | TerminalRepr:
         if isinstance(excinfo.value, ExampleFailed):
             return self.problem
         return super().repr_failure(excinfo, style)
