@@ -18,8 +18,9 @@ import pytest
 
 ROOT = Path(__file__).parent.parent
 FIXTURES = Path(__file__).parent / "fixtures" / "examples"
-#: Where a pytest run outside the checkout finds conftest.py and mpexamples.
-PLUGIN_PATH = os.pathsep.join([str(ROOT), str(ROOT / "docs" / "_ext")])
+#: Where a pytest run outside the checkout finds mpexamples and its pytest plugin.
+PLUGIN_PATH = str(ROOT / "docs" / "_ext")
+PLUGIN = "mpexamples.pytest_plugin"
 
 
 class Project:
@@ -39,9 +40,10 @@ class Project:
         (self.root / "docs" / "index.md").write_text(textwrap.dedent(text))
 
     def example(self, name: str) -> Path:
-        """Copy fixture ``name`` (and its expectation) into examples/."""
+        """Copy fixture ``name`` (and its expectation, if it has one) into examples/."""
         for suffix in (".py", ".expect"):
-            shutil.copy(FIXTURES / (name + suffix), self.root / "examples")
+            if (FIXTURES / (name + suffix)).exists() or suffix == ".py":
+                shutil.copy(FIXTURES / (name + suffix), self.root / "examples")
         return self.root / "examples" / (name + ".py")
 
     def build(self, *args: str) -> subprocess.CompletedProcess[str]:
@@ -59,13 +61,13 @@ class Project:
         return int(counts[1]), int(counts[2])
 
     def pytest_command(self, *args: str) -> list[str]:
-        """Pytest on this project's examples, with our conftest.py as a plugin.
+        """Pytest on this project's examples, with the plugin of ``mpexamples``.
 
         The project lies outside this repository, so the plugin is loaded by
-        name (see ``PLUGIN_PATH``) with the options a checkout would use.
+        module name (see ``PLUGIN_PATH``) with the options a checkout would use.
         """
         return [
-            "-m", "pytest", "-p", "conftest", "-c", str(ROOT / "pyproject.toml"),
+            "-m", "pytest", "-p", PLUGIN, "-c", str(ROOT / "pyproject.toml"),
             "--example-dir", str(self.root / "examples"), str(self.root / "examples"), *args,
         ]  # fmt: skip
 

@@ -12,7 +12,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from conftest import FIXTURES, PLUGIN_PATH, ROOT, run_python
+from conftest import FIXTURES, PLUGIN, PLUGIN_PATH, ROOT, run_python
 from mpexamples import config, expect
 from mpexamples.example import Example
 
@@ -236,7 +236,7 @@ def test_bad_input_fails_its_items_not_the_session(project):
     ]
     named[2].write_text("print('never'\n")
     result = run_python(
-        *("-m", "pytest", "-p", "conftest", "-c", str(ROOT / "pyproject.toml"), "-p", "no:xdist"),
+        *("-m", "pytest", "-p", PLUGIN, "-c", str(ROOT / "pyproject.toml"), "-p", "no:xdist"),
         *("--example-dir", str(examples), str(examples / "topic"), *map(str, named)),
         cwd=ROOT,
         PYTHONPATH=PLUGIN_PATH,

@@ -1,10 +1,11 @@
-"""The pytest plugin in conftest.py, run on fixture examples in a subprocess."""
+"""The pytest plugin (mpexamples.pytest_plugin), run on fixture examples in a subprocess."""
 
 import re
+import shutil
 
 import pytest
 
-from conftest import survivors
+from conftest import FIXTURES, PLUGIN, PLUGIN_PATH, run_python, survivors
 
 
 def test_collects_each_example_once_per_start_method(project):
@@ -41,3 +42,19 @@ def test_mismatch_names_the_example_and_shows_a_diff(project, workers):
     assert "1 failed, 1 passed" in result.stdout
     assert "examples/fixture_stdin.py failed under the 'forkserver' start method" in result.stdout
     assert "-read 0 characters\n+got 0 characters" in result.stdout
+
+
+def test_examples_folder_comes_from_the_ini_file(project):
+    """Without --example-dir, the ini value example_dir (under the rootdir) is the folder."""
+    samples = project.root / "samples"
+    samples.mkdir()
+    for suffix in (".py", ".expect"):
+        shutil.copy(FIXTURES / f"fixture_stdin{suffix}", samples)
+    (project.root / "pytest.ini").write_text("[pytest]\nexample_dir = samples\n")
+    result = run_python(
+        "-m", "pytest", "-p", PLUGIN, "-p", "no:xdist", "--collect-only", "-q",
+        cwd=project.root, PYTHONPATH=PLUGIN_PATH,
+    )  # fmt: skip
+    assert result.stdout.splitlines()[:3] == [
+        f"samples/fixture_stdin.py::{method}" for method in ("fork", "spawn", "forkserver")
+    ], result.stdout + result.stderr

@@ -9,6 +9,7 @@ from docutils.nodes import make_id
 from conftest import ROOT, run_python, survivors
 from mpexamples import expect
 from mpexamples.example import Example, find_examples
+from mpexamples.layout import has_expectation
 
 
 def shows(project, name: str, options: str = "") -> None:
@@ -170,7 +171,9 @@ def output_blocks(page: str) -> dict[str, str]:
 
 
 def test_every_example_on_the_site_shows_output_that_passes(site):
-    examples = [Example.at(p, ROOT) for p in find_examples(ROOT / "examples")]
+    files = find_examples(ROOT / "examples")
+    examples = [Example.at(p, ROOT) for p in files if has_expectation(p)]
+    helpers = {Example.at(p, ROOT).name for p in files if not has_expectation(p)}  # no output
     # Counted apart from find_examples, so that finding nothing cannot pass.
     on_pages = {
         f"examples/{argument}"
@@ -178,7 +181,7 @@ def test_every_example_on_the_site_shows_output_that_passes(site):
         for argument in re.findall(r"^```\{example\} (\S+)", page.read_text(), re.M)
     }
     assert on_pages, "no {example} directive in docs/*.md"
-    assert {e.name for e in examples} == on_pages
+    assert {e.name for e in examples} | helpers == on_pages
     ids = {make_id(f"example-{e.name}-output"): e for e in examples}
     checked = set()
     for page in site.rglob("*.html"):
@@ -187,7 +190,7 @@ def test_every_example_on_the_site_shows_output_that_passes(site):
             outcome = expect_outcome(text, example)
             assert expect.check(example.expectation(), outcome) is None, (page, example.name)
             checked.add(example.name)
-    assert checked == on_pages
+    assert checked == on_pages - helpers
 
 
 def expect_outcome(text: str, example: Example):

@@ -7,6 +7,7 @@ import re
 import pytest
 
 from mpexamples.example import Example
+from mpexamples.layout import Layout
 from mpexamples.schedule import scan
 from mpexamples.sphinxext import split_start_methods, start_methods_problems
 
@@ -54,7 +55,7 @@ def test_scan_makes_one_job_per_named_method(project):
     def choose(example, expectation, option):
         return split_start_methods(option) if option is not None else ["default"]
 
-    jobs = scan(source, project.root / "examples", project.root, choose)
+    jobs = scan(source, Layout.at(project.root, "examples"), choose)
     assert [method for _, _, method in jobs] == ["fork", "forkserver", "default"]
     assert {example for example, _, _ in jobs} == {
         Example.at(project.root / "examples/fixture_start_method.py", project.root)

@@ -30,6 +30,7 @@ sys.path.insert(0, str(ROOT / "docs" / "_ext"))
 
 from mpexamples import expect, runner  # noqa: E402
 from mpexamples.example import Example, find_examples  # noqa: E402
+from mpexamples.layout import has_expectation  # noqa: E402
 
 BUILD_METHOD = "spawn"  # as set in docs/conf.py
 EDITED = "examples/process/process_basic.py"  # it joins its child, so a line added last stays last
@@ -94,7 +95,7 @@ class Bench:
     def serial_runs(self) -> dict[tuple[str, str], float]:
         """Each example under each start method, alone: the median of its runs."""
         durations = {}
-        for path in find_examples(ROOT / "examples"):
+        for path in filter(has_expectation, find_examples(ROOT / "examples")):  # not helpers
             example = Example.at(path, ROOT)
             expectation = example.expectation()
             for method in example.start_methods(expectation):
@@ -214,9 +215,11 @@ class Bench:
 def programoutput_directive(match: re.Match) -> str:
     """The same example, shown, then run serially by sphinxcontrib-programoutput."""
     path, options = match["path"], match["options"]
+    shown = f"```{{literalinclude}} /../examples/{path}\n{options}```\n\n"
+    if not has_expectation(ROOT / "examples" / path):  # a helper: shown, never run
+        return shown
     code = Example.at(ROOT / "examples" / path, ROOT).expectation().exit_code
-    return (
-        f"```{{literalinclude}} /../examples/{path}\n{options}```\n\n"
+    return shown + (
         f"```{{program-output}} {sys.executable} examples/{path}\n"
         f":cwd: /..\n:returncode: {code}\n```"
     )

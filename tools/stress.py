@@ -146,7 +146,7 @@ def margin_tests(site: Path, number: int, failures: Counter[str]):
     """Pytest on the site's examples, every start method at once."""
     examples = str(site / "examples")
     return suite_part(
-        ["-p", "conftest", "-c", str(ROOT / "pyproject.toml"), "--example-dir", examples,
+        ["-p", "mpexamples.pytest_plugin", "-c", str(ROOT / "pyproject.toml"), "--example-dir", examples,
          "-p", "no:xdist", examples],
         number,
         failures,
@@ -155,10 +155,10 @@ def margin_tests(site: Path, number: int, failures: Counter[str]):
 
 
 def python(*args: str, cwd: Path = ROOT, plugin: bool = False) -> subprocess.CompletedProcess[str]:
-    """Run Python; with ``plugin``, a run outside the checkout finds conftest.py."""
+    """Run Python; with ``plugin``, a run outside the checkout finds mpexamples."""
     env = dict(os.environ)
     if plugin:
-        env["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(ROOT / "docs" / "_ext")])
+        env["PYTHONPATH"] = str(ROOT / "docs" / "_ext")
     return subprocess.run([sys.executable, *args], cwd=cwd, env=env, capture_output=True, text=True)
 
 

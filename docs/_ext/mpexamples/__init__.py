@@ -6,13 +6,15 @@ Modules, one job each:
 - :mod:`.runner`: runs a file like a reader would and captures a terminal;
 - :mod:`.processes`: the process table; finds what a run left, wherever it went;
 - :mod:`.example`: an example file, its imports, one checked run;
+- :mod:`.layout`: the project root and examples folder; which files are
+  examples, which are helpers they import, and why a path is neither;
 - :mod:`.cache`: passing runs kept across builds, keyed on content;
 - :mod:`.schedule`: the runs a build needs, run concurrently ahead of reading;
 - :mod:`.lone`: a machine-wide lock for running alone, and who overlapped whom;
 - :mod:`.sphinxext`: the ``example`` directive and its event handlers;
-- :mod:`.contract`: no page may hold inline code or pasted output.
-
-The pytest plugin in the project's ``conftest.py`` uses the same modules.
+- :mod:`.contract`: no page may hold inline code or pasted output;
+- :mod:`.pytest_plugin`: the pytest plugin (the project's ``conftest.py``
+  loads it), on the same modules.
 """
 
 from __future__ import annotations
@@ -77,10 +79,14 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("doctree-read", sphinxext.run_examples)
     app.connect("doctree-read", contract.forbid_inline_code)
     app.connect("html-page-context", sphinxext.add_noscript_tabs)
-    app.connect("env-purge-doc", sphinxext.purge_doc)
-    app.connect("env-merge-info", sphinxext.merge_info)
-    app.connect("env-get-outdated", sphinxext.reread_failed)
+    app.add_env_collector(sphinxext.ExampleCollector)
     app.connect("env-updated", sphinxext.check_orphans)
     app.connect("build-finished", sphinxext.log_runs)
     app.connect("build-finished", sphinxext.fail_build)
-    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
+    return {
+        "version": __version__,
+        # An environment pickled with another layout of our state is discarded.
+        "env_version": sphinxext.ENV_VERSION,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

@@ -20,13 +20,19 @@ from __future__ import annotations
 import os
 import re
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import lone, runner
 from .cache import Cache, key
 from .example import Example, Verdict
 from .expect import Expectation, ExpectationError
+from .layout import NotAnExample
+
+if TYPE_CHECKING:
+    from .layout import Layout
 
 DIRECTIVE = re.compile(r"^[ \t]*(?:`{3,}|~{3,}|:{3,})\{example\}[ \t]+(\S+)", re.M)
 #: The directive's ``:start-methods:`` option, among the option lines after it.
@@ -135,25 +141,27 @@ class Runs:
         )
 
 
-def scan(source: str, examples_dir: Path, root: Path, choose) -> list[Job]:
+def scan(
+    source: str,
+    layout: Layout,
+    choose: Callable[[Example, Expectation, str | None], list[str]],
+) -> list[Job]:
     """The runs the ``{example}`` directives in ``source`` will need.
 
     ``choose(example, expectation, option)`` picks the start methods, given
     the directive's ``:start-methods:`` value (None without one).  Anything
-    the directive would reject is left out here; reading the page reports it.
+    the directive would reject, or show without a run (a helper), is left
+    out here; reading the page reports it.
     """
     jobs = []
     for match in DIRECTIVE.finditer(source):
         argument = match[1]
         options = OPTIONS.match(source, match.end())[1]
         option = START_METHODS_OPTION.search(options)
-        path = (examples_dir / argument).resolve()
-        if not (path.is_relative_to(examples_dir) and path.suffix == ".py" and path.is_file()):
-            continue
-        example = Example.at(path, root)
         try:
+            example = layout.example(argument)
             expectation = example.expectation()
-        except ExpectationError:
+        except (NotAnExample, ExpectationError):
             continue
         for method in choose(example, expectation, option[1] if option else None):
             jobs.append((example, expectation, method))

@@ -17,26 +17,34 @@ cache (:mod:`.cache`).  A ``doctree-read`` handler then takes the checked
 run (:mod:`.example`) and puts source and output in the page.  Any failure
 is logged as an error naming the page line, and fails the build when it
 finishes, with or without ``-W``; a page that failed is read again by the
-next build.
+next build.  A helper module (see :mod:`.layout`) is shown without a run.
+
+State: what each page shows and whether it failed is the environment's
+(:class:`ExampleCollector`, pickled with it, merged after a parallel read);
+the runs of this build, with their threads, are the builder's (:func:`_build`).
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import re
+from collections.abc import Set
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.directives.code import LiteralIncludeReader
+from sphinx.environment.collectors import EnvironmentCollector
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from . import expect
 from .cache import Cache
-from .example import Example, find_examples
+from .example import Example
+from .layout import Layout, NotAnExample, has_expectation, lone_message, not_a_file
 from .schedule import Runs, default_jobs, scan
 
 if TYPE_CHECKING:
@@ -95,20 +103,31 @@ class ExampleDirective(SphinxDirective):
         argument = self.arguments[0]
         if len(argument.split()) > 1:
             return self._fail(f"one example per directive, got {argument!r}")
-        examples_dir = _examples_dir(self.env)
-        given = examples_dir / argument
-        if problem := _not_a_file(given):
-            return self._fail(f"example file {given} {problem}")
-        path = given.resolve()
-        if not path.is_relative_to(examples_dir) or path.suffix != ".py":
-            return self._fail(f"{argument!r} is not a .py file under {examples_dir}")
-        example = Example.at(path, _root(self.env))
-        for dependency in [path, expect.expectation_path(path), *example.local_modules()]:
+        try:
+            example = _layout(self.env).example(argument)
+        except NotAnExample as error:
+            return self._fail(str(error))
+        # A helper is only shown: whether an example imports it is checked
+        # for every build (check_orphans), and a missing .expect must not be
+        # a dependency, or Sphinx would read the page again every build.
+        helper = not has_expectation(example.path)
+        state, docname = _state(self.env), self.env.docname
+        dependencies = [example.path, *example.local_modules()]
+        if helper:
+            state.helpers.setdefault(docname, set()).add(str(example.path))
+        else:
+            dependencies.append(example.expectation_path)
+        for dependency in dependencies:
             self.env.note_dependency(dependency)
-        _state(self.env).used.setdefault(self.env.docname, set()).add(example.name)
-        if problems := self._usage_problems() + _option_methods_problems(self.options, example):
+        state.used.setdefault(docname, set()).add(example.name)
+        problems = self._usage_problems() + _option_methods_problems(self.options, example)
+        if helper and "start-methods" in self.options:
+            problems.append(
+                "option :start-methods: needs an example; a helper only shows its source"
+            )
+        if problems:
             return self._fail("; ".join(problems))
-        node = example_node(example=str(path), options=dict(self.options))
+        node = example_node(example=str(example.path), options=dict(self.options), helper=helper)
         self.set_source_info(node)
         return [node]
 
@@ -185,35 +204,21 @@ def _option_methods_problems(options: dict, example: Example) -> list[str]:
     return start_methods_problems(options["start-methods"], allowed, available)
 
 
-def _not_a_file(path: Path) -> str | None:
-    """Why ``path`` cannot be read as an example file, if it cannot."""
-    if path.is_symlink() and not path.exists():
-        return f"is a symbolic link to {path.readlink()}, which does not exist"
-    if not path.exists():
-        return "does not exist"
-    if not path.is_file():
-        return "is a directory" if path.is_dir() else "is not a regular file"
-    return None
-
-
 # -- running examples while the doctree is read ----------------------------
 
 
 def run_examples(app: Sphinx, doctree: nodes.document) -> None:
     for node in list(doctree.findall(example_node)):
-        example = Example.at(Path(node["example"]), _root(app.env))
+        example = Example.at(Path(node["example"]), _layout(app.env).root)
+        if node["helper"]:
+            _show_helper(app, doctree, example, node)
+            continue
         try:
             expectation = example.expectation()
         except expect.ExpectationError as error:
             _fail_in_place(app.env, node, f"{example.name}: {error}")
             continue
-        try:
-            source = _source_block(app, example, node)
-        except expect.ExpectationError as error:  # names the example file and line
-            _fail_in_place(app.env, node, str(error))
-            continue
-        except (OSError, ValueError) as error:  # a bad :lines: or :emphasize-lines:
-            _fail_in_place(app.env, node, f"{example.name}: {error}")
+        if (source := _source_or_fail(app, example, node)) is None:
             continue
         if "start-methods" in node["options"]:
             _show_per_method(app, doctree, node, example, expectation, source)
@@ -223,7 +228,7 @@ def run_examples(app: Sphinx, doctree: nodes.document) -> None:
             message = f"{example.name}: this platform offers none of its start-methods"
             _fail_in_place(app.env, node, message)
             continue
-        verdict = app.mpexamples_runs.verdict(example, expectation, method)
+        verdict = _build(app).runs.verdict(example, expectation, method)
         if verdict.problem:
             report_failure(
                 app.env,
@@ -238,7 +243,21 @@ def run_examples(app: Sphinx, doctree: nodes.document) -> None:
         node.replace_self(wrapper)
 
 
-def choose_start_method(app: Sphinx, example: Example, expectation) -> str | None:
+def _show_helper(
+    app: Sphinx, doctree: nodes.document, example: Example, node: example_node
+) -> None:
+    """A helper module: its source, captioned as usual, and no output."""
+    if (source := _source_or_fail(app, example, node)) is None:
+        return
+    wrapper = nodes.container("", source, classes=["example", "example-helper"])
+    for part, suffix in ((wrapper, ""), (source, "-source")):
+        _set_unique_id(doctree, part, f"example-{example.name}{suffix}")
+    node.replace_self(wrapper)
+
+
+def choose_start_method(
+    app: Sphinx, example: Example, expectation: expect.Expectation
+) -> str | None:
     """The configured method if the example allows it, else its first."""
     methods = example.start_methods(expectation)
     wanted = app.config.example_start_method
@@ -285,7 +304,7 @@ def _show_per_method(
 
     tabs = nodes.container("", classes=["example-outputs"])
     for method in split_start_methods(node["options"]["start-methods"]):
-        verdict = app.mpexamples_runs.verdict(example, expectation, method)
+        verdict = _build(app).runs.verdict(example, expectation, method)
         if verdict.problem:
             report_failure(
                 app.env,
@@ -330,6 +349,17 @@ def add_noscript_tabs(app: Sphinx, pagename: str, templatename: str, context: di
         )
     ):
         context["metatags"] = context.get("metatags", "") + NOSCRIPT_TABS + "\n"
+
+
+def _source_or_fail(app: Sphinx, example: Example, node: example_node) -> nodes.Element | None:
+    """The source block, or None once the error is reported in its place."""
+    try:
+        return _source_block(app, example, node)
+    except expect.ExpectationError as error:  # names the example file and line
+        _fail_in_place(app.env, node, str(error))
+    except (OSError, ValueError) as error:  # a bad :lines: or :emphasize-lines:
+        _fail_in_place(app.env, node, f"{example.name}: {error}")
+    return None
 
 
 def _source_block(app: Sphinx, example: Example, node: example_node) -> nodes.Element:
@@ -414,71 +444,131 @@ def report_failure(env: BuildEnvironment, node: nodes.Node, message: str) -> Non
 # -- running ahead of the reader -------------------------------------------
 
 
+@dataclass
+class BuildRun:
+    """What one build holds while it runs: never pickled, never reused.
+
+    The :class:`~.schedule.Runs` scheduler owns threads and a lock, and its
+    verdicts belong to this build's files only, so it must not travel with
+    the pickled environment (to the next build, or back from a ``-j``
+    worker).  It hangs on the builder, as Sphinx's own ``graphviz`` and
+    ``imgmath`` keep their per-build state: the builder lives exactly as long
+    as one build, in the process that runs it, and is never pickled.
+    """
+
+    runs: Runs
+    orphans: list[str] = field(default_factory=list)
+
+
+#: The builder attribute that holds the :class:`BuildRun`.
+_BUILD_RUN = "_mpexamples_build_run"
+
+
+def _build(app: Sphinx) -> BuildRun:
+    return cast("BuildRun", getattr(app.builder, _BUILD_RUN))
+
+
 def start_runs(app: Sphinx) -> None:
     cache = Cache(Path(app.doctreedir) / "example-cache") if app.config.example_cache else None
     jobs = app.config.example_jobs or default_jobs()
-    app.mpexamples_runs = Runs(cache, jobs)
+    setattr(app.builder, _BUILD_RUN, BuildRun(Runs(cache, jobs)))
 
 
 def run_ahead(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
     """Start every run the pages about to be read need, all at once."""
     jobs = {}
+    layout = _layout(env)
     for docname in docnames:
         try:  # only a scan: reading the page reports what is wrong with it
             source = Path(env.doc2path(docname)).read_text(encoding="utf-8", errors="replace")
         except OSError:
             continue
-        for job in scan(source, _examples_dir(env), _root(env), partial(choose_start_methods, app)):
+        for job in scan(source, layout, partial(choose_start_methods, app)):
             jobs[job[0].path, job[2]] = job
-    app.mpexamples_runs.prerun(list(jobs.values()))
+    _build(app).runs.prerun(list(jobs.values()))
 
 
 def log_runs(app: Sphinx, exception: Exception | None) -> None:
-    runs = getattr(app, "mpexamples_runs", None)
-    if runs:
-        logger.info("mpexamples: %s", runs.summary())
+    build = getattr(app.builder, _BUILD_RUN, None)
+    if build:
+        logger.info("mpexamples: %s", build.runs.summary())
 
 
 # -- per-document state, safe for parallel reads ---------------------------
 
 
 class _State:
-    """Which page shows which example, and which pages failed."""
+    """Which page shows which example (and which helper), and which pages failed.
+
+    Pickled with the environment: bump ``ENV_VERSION`` when its layout changes.
+    """
 
     def __init__(self) -> None:
-        self.used: dict[str, set[str]] = {}
+        self.used: dict[str, set[str]] = {}  # docname: names of the files it shows
+        self.helpers: dict[str, set[str]] = {}  # docname: paths of helpers it shows
         self.failed: set[str] = set()
 
     def note_failure(self, docname: str) -> None:
         self.failed.add(docname)
 
 
+#: The version of :class:`_State`; Sphinx discards an environment pickled with another.
+ENV_VERSION = 1
+
+
 def _state(env: BuildEnvironment) -> _State:
     if not hasattr(env, "mpexamples"):
-        env.mpexamples = _State()
-    return env.mpexamples
+        env.mpexamples = _State()  # type: ignore[attr-defined]
+    return cast("_State", env.mpexamples)  # type: ignore[attr-defined]
 
 
-def purge_doc(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-    state = _state(env)
-    state.used.pop(docname, None)
-    state.failed.discard(docname)
+class ExampleCollector(EnvironmentCollector):
+    """Keeps :class:`_State` right when pages are removed, re-read or read in parallel.
 
+    The directive records what a page shows, and every failure is noted
+    where it is reported; so :meth:`process_doc` has nothing left to collect.
+    """
 
-def merge_info(
-    app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment
-) -> None:
-    state, theirs = _state(env), _state(other)
-    for docname in docnames:
-        if docname in theirs.used:
-            state.used[docname] = theirs.used[docname]
-        if docname in theirs.failed:
-            state.failed.add(docname)
+    def clear_doc(self, app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+        state = _state(env)
+        state.used.pop(docname, None)
+        state.helpers.pop(docname, None)
+        state.failed.discard(docname)
 
+    def merge_other(
+        self, app: Sphinx, env: BuildEnvironment, docnames: Set[str], other: BuildEnvironment
+    ) -> None:
+        state, theirs = _state(env), _state(other)
+        for docname in docnames:
+            for mine, their in ((state.used, theirs.used), (state.helpers, theirs.helpers)):
+                if docname in their:
+                    mine[docname] = their[docname]
+            if docname in theirs.failed:
+                state.failed.add(docname)
 
-def reread_failed(app, env, added, changed, removed) -> list[str]:
-    """A failure is never cached: pages that failed are read again."""
-    return sorted(_state(env).failed - removed)
+    def process_doc(self, app: Sphinx, doctree: nodes.document) -> None:
+        pass
+
+    def get_outdated_docs(
+        self,
+        app: Sphinx,
+        env: BuildEnvironment,
+        added: Set[str],
+        changed: Set[str],
+        removed: Set[str],
+    ) -> list[str]:
+        """Pages that failed, and pages showing a helper that is now an example.
+
+        A failure is never cached.  A helper that got an ``.expect`` must now
+        be run: its page is read again, though no file it depends on changed.
+        """
+        state = _state(env)
+        became_examples = {
+            docname
+            for docname, paths in state.helpers.items()
+            if any(has_expectation(Path(path)) for path in paths)
+        }
+        return sorted((state.failed | became_examples) - removed)
 
 
 def check_orphans(app: Sphinx, env: BuildEnvironment) -> None:
@@ -488,35 +578,39 @@ def check_orphans(app: Sphinx, env: BuildEnvironment) -> None:
     page: adding a file under examples/ changes no page, yet must fail.
     """
     shown = set().union(*_state(env).used.values())
-    root, examples_dir = _root(env), _examples_dir(env)
+    layout = _layout(env)
+    importers = layout.importers()  # of every file without an expectation
     orphans = []
-    for path in find_examples(examples_dir):
-        name = path.relative_to(root).as_posix()
-        if problem := _not_a_file(path):
+    for path in layout.files():
+        name = layout.name(path)
+        if problem := not_a_file(path):
             orphans.append(f"example {name} {problem}")
-        elif Example.at(path, root).name not in shown:
+        elif path.resolve() in importers:  # a helper, or an error if no example imports it
+            if not importers[path.resolve()]:
+                orphans.append(lone_message(name))
+        elif Example.at(path, layout.root).name not in shown:
             orphans.append(f"example {name} is shown on no page; add an {{example}} for it")
     orphans += [
-        f"{path.relative_to(root).as_posix()} has no example {path.stem}.py"
-        for path in sorted(examples_dir.rglob("*.expect"))
+        f"{layout.name(path)} has no example {path.stem}.py"
+        for path in sorted(layout.examples.rglob("*.expect"))
         if not path.with_suffix(".py").is_file()
     ]
     # No location: Sphinx would take a path for a page name (and add ".rst").
     for message in orphans:
         logger.error(message)
-    app.mpexamples_orphans = len(orphans)
+    _build(app).orphans = orphans
 
 
 def fail_build(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None:
         return
     failed = sorted(_state(app.env).failed)
-    orphans = getattr(app, "mpexamples_orphans", 0)
+    orphans = len(_build(app).orphans)
     if failed or orphans:
         # An error, not a warning: the build fails with or without -W.
         logger.error(
-            "examples failed on %d page(s) %s, and %d file(s) under examples/ are "
-            "on no page or lack their example; see the errors above",
+            "examples failed on %d page(s) %s, and %d file(s) under examples/ are on no "
+            "page, lack their example, or are imported by no example; see the errors above",
             len(failed),
             failed,
             orphans,
@@ -524,9 +618,5 @@ def fail_build(app: Sphinx, exception: Exception | None) -> None:
         app.statuscode = 1
 
 
-def _root(env: BuildEnvironment) -> Path:
-    return (Path(env.srcdir) / env.config.example_root).resolve()
-
-
-def _examples_dir(env: BuildEnvironment) -> Path:
-    return (_root(env) / env.config.example_dir).resolve()
+def _layout(env: BuildEnvironment) -> Layout:
+    return Layout.from_sphinx(env.srcdir, env.config)

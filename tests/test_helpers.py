@@ -1,0 +1,111 @@
+"""Helper modules: a .py file without an expectation that an example imports.
+
+The pair ``fixture_pair_main`` (with an expectation) and
+``fixture_pair_worker`` (without) is one example and one helper.  A file
+with neither an expectation nor an importer is an error for the build and
+for pytest alike.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from types import SimpleNamespace
+
+from mpexamples import sphinxext
+from mpexamples.layout import Layout, lone_message
+from mpexamples.sphinxext import ExampleCollector, _State
+
+LONE = "examples/lone.py has no expectation file examples/lone.expect, and no example imports it"
+
+
+def pair(project) -> Path:
+    """The pair, and a lone file beside it; returns the worker."""
+    project.example("fixture_pair_main")
+    worker = project.example("fixture_pair_worker")
+    (project.root / "examples" / "lone.py").write_text('print("nobody imports me")\n')
+    return worker
+
+
+def test_layout_tells_helpers_from_lone_files(project):
+    worker = pair(project)
+    (project.root / "examples" / "util.py").write_text("X = 1\n")  # imported by the worker
+    worker.write_text("import util\n" + worker.read_text())
+    layout = Layout(project.root, project.root / "examples")
+    name = "examples/fixture_pair_main.py"
+    assert layout.importers() == {
+        worker: [name],
+        project.root / "examples" / "util.py": [name],  # imported through the worker
+        project.root / "examples" / "lone.py": [],
+    }
+    assert lone_message("examples/lone.py").startswith(LONE)
+
+
+def test_pair_builds_and_an_edited_helper_reruns_its_importer(project, monkeypatch):
+    worker = pair(project)
+    project.page("# Main\n\n```{example} fixture_pair_main.py\n```\n")
+    # -j 2: pages are read in worker processes, and what the build knows of
+    # them (which examples they show) comes from merging their states.
+    result = project.build("-j", "2")
+    assert result.returncode == 1, result.stderr
+    errors = re.findall(r"ERROR: (.*)", result.stderr)
+    # The worker is shown on no page, yet is no orphan: the main imports it.
+    assert [e for e in errors if "examples/" in e and "failed on" not in e] == [
+        lone_message("examples/lone.py")
+    ], result.stderr
+
+    (project.root / "examples" / "lone.py").unlink()
+    worker.write_text(worker.read_text().replace('"hello"', '"bonjour"'))
+    (project.root / "docs" / "worker.md").write_text(
+        "---\norphan: true\n---\n# Worker\n\n```{example} fixture_pair_worker.py\n```\n"
+    )
+    assert project.runs("-j", "2") == (1, 0)  # the main, again; the worker is not run
+    main_page = (project.root / "docs/_build/html/index.html").read_text()
+    assert "bonjour from worker 1 in module fixture_pair_worker" in main_page
+    worker_page = (project.root / "docs/_build/html/worker.html").read_text()
+    assert "fixture_pair_worker.py</span>" in worker_page  # the usual caption
+    assert 'id="example-examples-fixture-pair-worker-py-source"' in worker_page
+    assert "example-output" not in worker_page and "bonjour" in worker_page
+
+    result = project.build("-j", "2")
+    assert result.returncode == 0, result.stderr
+    assert "0 added, 0 changed, 0 removed" in result.stdout  # no page read again
+    assert "mpexamples: 0 example run(s), 0 from the cache" in result.stdout
+
+    # Another layout of the pickled state: Sphinx discards the environment
+    # and reads every page again (the run comes from the cache).
+    monkeypatch.setattr(sphinxext, "ENV_VERSION", sphinxext.ENV_VERSION + 1)
+    result = project.build("-j", "2")
+    assert "build environment version not current" in result.stdout, result.stdout
+    assert "mpexamples: 0 example run(s), 1 from the cache" in result.stdout
+
+
+def test_pytest_runs_the_pair_and_fails_a_lone_file(project):
+    pair(project)
+    result = project.pytest("-v")
+    assert result.returncode == 1, result.stdout
+    ran = re.findall(r"^(\S+::\S+) (PASSED|FAILED)", result.stdout, re.M)
+    assert sorted(ran) == [
+        ("fixture_pair_main.py::fork", "PASSED"),
+        ("fixture_pair_main.py::forkserver", "PASSED"),
+        ("fixture_pair_main.py::spawn", "PASSED"),
+        ("lone.py::no-expectation", "FAILED"),
+    ], result.stdout
+    assert "fixture_pair_worker" not in result.stdout.replace("in module fixture_pair_worker", "")
+    assert lone_message("examples/lone.py") in result.stdout
+
+
+def test_a_page_showing_a_helper_that_got_an_expectation_is_read_again(tmp_path):
+    helper = tmp_path / "worker.py"
+    helper.write_text("")
+    state = _State()
+    state.helpers["worker"] = {str(helper)}
+    env = SimpleNamespace(mpexamples=state)
+    collector = ExampleCollector()
+    assert collector.get_outdated_docs(None, env, set(), set(), set()) == []
+    helper.with_suffix(".expect").write_text("---\nx\n")
+    assert collector.get_outdated_docs(None, env, set(), set(), set()) == ["worker"]
+    # What a parallel reader found reaches the main process.
+    main = SimpleNamespace(mpexamples=_State())
+    collector.merge_other(None, main, {"worker"}, env)
+    assert collector.get_outdated_docs(None, main, set(), set(), set()) == ["worker"]
