@@ -17,8 +17,10 @@ from mpexamples.expect import (
 )
 
 
-def outcome(output: str, returncode: int = 0, timed_out: bool = False):
-    return SimpleNamespace(output=output, returncode=returncode, timed_out=timed_out, timeout=3.0)
+def outcome(output: str, returncode: int = 0, timed_out: bool = False, method: str = "fork"):
+    return SimpleNamespace(
+        output=output, returncode=returncode, timed_out=timed_out, timeout=3.0, start_method=method
+    )
 
 
 def verdict(body: str, output: str, header: str = "", **kwargs) -> str | None:
@@ -306,7 +308,7 @@ def test_the_checker_counts_its_work():
         ("exit: one\n---\na\n", "demo.expect:1: exit must be a number, got 'one'"),
         ("# c\n\ntimeout: 1:2\n---\na\n", "demo.expect:3: timeout must be a number, got '1:2'"),
         ("exit:\n---\na\n", "demo.expect:1: expected 'key: value', got 'exit:'"),
-        ("traceback: yes\n---\na\n", "demo.expect:1: the only value of traceback is 'expected'"),
+        ("traceback: yes please\n---\na\n", "demo.expect:1: traceback takes 'expected' or"),
         ("---\n(any order)\n(any order)\n", "demo.expect:3: '(any order)' groups do not nest"),
         ("---\n(any order)\n(end)\n", "demo.expect:3: empty '(any order)' group"),
         ("---\n(never) {pdi}\n", "demo.expect:2: unknown placeholder {pdi}; known: {pid}, {int},"),
@@ -337,7 +339,12 @@ def test_a_valid_header_sets_what_it_says():
 def test_a_timeout_report_lists_what_still_ran():
     def report(*alive):
         outcome = SimpleNamespace(
-            output="", returncode=None, timed_out=True, timeout=3.0, alive_at_timeout=alive
+            output="",
+            returncode=None,
+            timed_out=True,
+            timeout=3.0,
+            alive_at_timeout=alive,
+            start_method="fork",
         )
         return check(parse("---\n...\n", Path("demo.expect")), outcome).splitlines()[0]
 

@@ -111,7 +111,13 @@ def test_parse_works_or_names_file_and_line(source):
 
 def outcome(lines: list[str], returncode: int | None = 0, timed_out: bool = False):
     output = "\n".join(lines) + "\n"
-    return SimpleNamespace(output=output, returncode=returncode, timed_out=timed_out, timeout=2.0)
+    return SimpleNamespace(
+        output=output,
+        returncode=returncode,
+        timed_out=timed_out,
+        timeout=2.0,
+        start_method="fork",
+    )
 
 
 valid_text = st.lists(
