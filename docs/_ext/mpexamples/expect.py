@@ -787,36 +787,54 @@ def _status_problems(expectation: Expectation, outcome: Outcome, lines: list[str
         declared = ", ".join(expectation.exceptions) or "expected"
         problems.append(f"'traceback: {declared}' is declared, but no traceback was printed")
     elif expectation.exceptions:
-        problems += _exception_problems(expectation.exceptions, tracebacks_in(lines))
+        problems += _exception_problems(
+            expectation.exceptions, tracebacks_in(lines, expectation.exceptions)
+        )
     return problems
 
 
-def tracebacks_in(lines: list[str]) -> list[tuple[int, str | None]]:
+def tracebacks_in(lines: list[str], declared: tuple[str, ...] = ()) -> list[tuple[int, str | None]]:
     """Each traceback: its first output line (0-based) and the exception it ends with.
 
     A traceback chained to the one before it (``The above exception ...``)
     is part of it and ends with its own exception; one inside an exception
     group (``|`` before it) is part of the group's.  The exception line is
-    the first later unindented line that reads ``Name`` or ``Name: message``.
+    the first later unindented line that reads ``Name`` or ``Name: message``
+    (an exception group's ``|`` prefix aside).  Another process's line may
+    float into a traceback and read so (``parent: waiting``), so a line
+    naming one of the ``declared`` exceptions is preferred to it, up to the
+    next traceback.
     """
-    found: list[tuple[int, str | None]] = []
-    waiting = chained = False
+    found: list[list] = []  # [first line, first exception line's name, a declared one]
+    chained = False
     for index, line in enumerate(lines):
         start = TRACEBACK.fullmatch(line)
         if start:
             if "|" in start[1]:
                 continue  # a sub-exception of a group: the group's traceback goes on
-            if not (chained and found):
-                found.append((index, None))
-            waiting, chained = True, False
+            if chained and found:
+                found[-1][1:] = [None, None]  # the chain ends with the next one's exception
+            else:
+                found.append([index, None, None])
+            chained = False
+            continue
+        if not found:
             continue
         text = _GROUP_PREFIX.sub("", line, count=1) if line[:1] in " |+" else line
         if text in CHAINED:
             chained = True
-        elif waiting and (exception := _EXCEPTION.fullmatch(text)):
-            found[-1] = (found[-1][0], exception[1])
-            waiting = False
-    return found
+        elif exception := _EXCEPTION.fullmatch(text):
+            entry = found[-1]
+            if entry[1] is None:
+                entry[1] = exception[1]
+            if entry[2] is None and any(_same_exception(exception[1], d) for d in declared):
+                entry[2] = exception[1]
+    return [(start, preferred or first) for start, first, preferred in found]
+
+
+def _same_exception(seen: str, declared: str) -> bool:
+    """A dotted declared name must match in full; a plain one, the last component."""
+    return seen == declared if "." in declared else seen.rpartition(".")[2] == declared
 
 
 def _exception_problems(
@@ -831,9 +849,7 @@ def _exception_problems(
     unmatched = []
     for name in sorted(declared, key=lambda name: "." not in name):
         for index, seen in enumerate(left):
-            if seen is not None and (
-                seen == name if "." in name else seen.rpartition(".")[2] == name
-            ):
+            if seen is not None and _same_exception(seen, name):
                 left[index] = None
                 break
         else:
