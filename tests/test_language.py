@@ -225,3 +225,44 @@ def test_tracebacks_name_their_exceptions(method):
     )
     # The chained traceback counts once, ending with RuntimeError, not KeyError.
     assert "KeyError" in result.output
+
+
+def pool_output(pids: list[int], first: int = 0) -> str:
+    """What examples/pool/pool_apply_async.py prints, task ``first``'s lines first."""
+    order = [first, *(i for i in range(5) if i != first)]
+    tasks = [f"Run task {i} ({pids[i]})...\nTask {i} runs 0.10 seconds.\n" for i in order]
+    return (
+        "Parent process 100.\nWaiting for all subprocesses done...\n"
+        + "".join(tasks)
+        + "All subprocesses done.\n"
+    )
+
+
+def test_the_pool_page_states_its_guarantees():
+    example = ROOT / "examples/pool/pool_apply_async.py"
+    expectation = load(example)
+
+    def report(output: str) -> str | None:
+        fake = RunResult(output, 0, False, 30.0, 1.0, "spawn")
+        return check(expectation, fake)
+
+    assert report(pool_output([201, 202, 203, 204, 201])) is None
+    # A task's "runs" line before its own "Run" line.
+    swapped = pool_output([201, 202, 203, 204, 201], first=2).replace(
+        "Run task 2 (203)...\nTask 2 runs 0.10 seconds.",
+        "Task 2 runs 0.10 seconds.\nRun task 2 (203)...",
+    )
+    assert report(swapped).splitlines()[0] == (
+        "- output line 3 is 'Task 2 runs 0.10 seconds.', which no strand of the "
+        "'(interleaved)' block (expectation line 9) was waiting for: strand 1 was done; "
+        "strand 2 waited for 'Run task 0 ({pid:worker*})...' (line 12); strand 3 "
+        "waited for 'Run task 1 ({pid:worker*})...' (line 15); strand 4 waited for "
+        "'Run task 2 ({pid:worker*})...' (line 18); strand 5 waited for "
+        "'Run task 3 ({pid:worker*})...' (line 21); strand 6 waited for "
+        "'Run task 4 ({pid:worker*})...' (line 24)"
+    )
+    # Five tasks on four workers: five different PIDs cannot be.
+    assert report(pool_output([201, 202, 203, 204, 205])).splitlines()[0] == (
+        "- worker took 5 different value(s) (201, 202, 203, 204, 205), but the header "
+        "says 'values of worker: at most 4' (expectation line 6)"
+    )
