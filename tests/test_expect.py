@@ -416,6 +416,8 @@ def test_strands_take_every_interleaving_that_keeps_each_strands_order():
         )
         output = "".join(f"{line}\n" for line in order) + "all done\n"
         assert (verdict(STRANDS, output) is None) == keeps, order
+    # The block ends only where every strand is done.
+    assert verdict(STRANDS, "wait\nrun 0\ndone 0\nall done\n") is not None
 
 
 def test_a_strand_line_that_no_strand_waits_for_is_reported_with_what_each_waited_for():
@@ -592,6 +594,9 @@ def test_captures_follow_one_alignment_through_groups_and_strands():
     assert "output line 3 gives x = 2, but line 1 gave x = 1" in verdict(
         strands, "x 1\ny\nx again 2\n"
     )
+    # A group's pairing gives each required pattern a line before optional ones get any.
+    body = "(any order)\n(optional) {word:o}\n{word:r}\n(end)\nr {word:r}\n"
+    assert verdict(body, "q\nr q\n", header="distinct: o, r\n") is None
     # Another '(or)' alternative may capture other names.
     assert verdict("a {int:n}\n(or) b {word:w}\na {int:n}\n", "b q\na 5\n") is None
 
