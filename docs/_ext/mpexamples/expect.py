@@ -201,6 +201,8 @@ class Expectation:
     distinct: tuple[str, ...] = ()
     distinct_line: int = 0
     values: tuple[ValueCount, ...] = ()
+    #: Whether any placeholder captures a value under a name.
+    captures: bool = False
     #: ``(no output)``: its line number (0: the body describes lines).
     no_output: int = 0
     body: tuple[str, ...] = field(default=(), repr=False)
@@ -215,7 +217,9 @@ class Expectation:
         left out, repeat counts written out."""
         items: list[Item] = []
         for item in self.items:
-            if isinstance(item, Group):
+            if isinstance(item, Pattern) and item.methods is None and item.repeat == (1, 1):
+                items.append(item)  # the common case, quickly
+            elif isinstance(item, Group):
                 patterns = _resolve(item.patterns, method)
                 if patterns:  # a group left empty matches an empty block: nothing
                     items.append(Group(tuple(patterns), item.lineno))  # type: ignore[arg-type]
@@ -332,6 +336,7 @@ def parse(source: str, path: Path) -> Expectation:
         tuple(parsed.never),
         body=tuple(body),
         layout=tuple(parsed.layout),
+        captures=bool(parsed.names),
         **header,
     )
 
@@ -909,6 +914,7 @@ class Checker:
         self._strand_nodes: dict[int, dict] = {}
         self._strand_failure: dict[int, str] = {}
         self._plans: dict[int, _StrandPlan] = {}
+        self._captures = expectation.captures
 
     def verdict(self) -> str | None:
         """``None`` if every promise is kept, else the report."""
@@ -931,7 +937,11 @@ class Checker:
         return "\n".join([*(f"- {p}" for p in problems), "", *self.diff()])
 
     def fits(self, pattern: Pattern, line: str) -> bool:
-        for alternative in pattern.alternatives:
+        alternatives = pattern.alternatives
+        if len(alternatives) == 1:  # the common case, quickly
+            self.steps += 1
+            return alternatives[0].regex.fullmatch(line) is not None
+        for alternative in alternatives:
             self.steps += 1
             if alternative.regex.fullmatch(line) is not None:
                 return True
@@ -957,7 +967,8 @@ class Checker:
             reached = self.step(item, positions)
             if not reached:
                 return self._failure(item, max(positions))
-            self._trail.append(reached)
+            if self._captures:  # kept only to rebuild an alignment for the captures
+                self._trail.append(reached)
             positions = reached
         if end not in positions:
             pos = max(positions)
@@ -1229,7 +1240,7 @@ class Checker:
         checks one alignment (the first found) in one pass.
         """
         expectation = self.expectation
-        if not (any(self._names()) or expectation.distinct or expectation.values):
+        if not self._captures:
             return []
         problems: list[str] = []
         single: dict[str, tuple[int, str]] = {}
@@ -1278,15 +1289,6 @@ class Checker:
                 )
         return problems
 
-    def _names(self) -> Iterator[tuple[str, ...]]:
-        for item in self.items:
-            if isinstance(item, Pattern):
-                yield item.names
-            elif isinstance(item, Group):
-                yield from (p.names for p in item.patterns)
-            elif isinstance(item, Strands):
-                yield from (p.names for s in item.strands for p in s if isinstance(p, Pattern))
-
     def _plan(self, block: Strands) -> _StrandPlan:
         if block.lineno not in self._plans:
             self.steps += sum(map(len, block.strands))
@@ -1319,9 +1321,10 @@ class Checker:
         patterns = self.patterns()
         literal: dict[str, int] = {}
         by_prefix: dict[str, list[int]] = {}
-        copies: dict[int, list[Pattern]] = {}
+        copies: dict[int, list[int]] = {}  # a line with a count -> its copies (consecutive)
         for index, p in enumerate(patterns):
-            copies.setdefault(p.lineno, []).append(p)
+            if index and patterns[index - 1].lineno == p.lineno:
+                copies.setdefault(p.lineno, [index - 1]).append(index)
             for alternative in p.alternatives:
                 if alternative.literal is not None:
                     literal.setdefault(alternative.literal, index)
@@ -1344,17 +1347,21 @@ class Checker:
                     fit = index
                     break
             memo[line] = fit
-        seen: dict[int, int] = {}  # per written line, how many lines showed as it
+        texts: dict[int, str] = {}
+        seen: dict[int, int] = {}  # per repeated line, how many lines showed as it
         shown = []
         for line in self.lines:
             fit = memo[line]
-            if fit is None:
-                shown.append(line)
-                continue
-            lineno = patterns[fit].lineno
-            count = seen[lineno] = seen.get(lineno, 0) + 1
-            same = copies[lineno]
-            shown.append((same[count - 1] if count <= len(same) else patterns[fit]).shown)
+            if fit is not None:
+                lineno = patterns[fit].lineno
+                same = copies.get(lineno)
+                if same:
+                    count = seen[lineno] = seen.get(lineno, 0) + 1
+                    fit = same[count - 1] if count <= len(same) else fit
+                if fit not in texts:
+                    texts[fit] = patterns[fit].shown
+                line = texts[fit]
+            shown.append(line)
         return shown
 
     def diff(self) -> list[str]:
