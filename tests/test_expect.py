@@ -768,6 +768,13 @@ def test_strands_work_is_counted_and_linear():
     assert steps("(interleaved)\na\nc\n(and)\nb\n(end)\n", "a\nb\nc\n") == 12
 
 
+def test_each_alternative_tried_is_a_step():
+    # 1 position carried; 'b' tried on 'a', then on 'b'.
+    assert steps("a\n(or) b\n", "b\n") == 3
+    # Under fork the spawn line is not there: 1 position, 1 try.
+    assert steps("(spawn) s\nx\n", "x\n") == 2
+
+
 def test_repeats_and_captures_work_is_linear():
     body = "(1 to 1000 times) w {pid:w*}\n...\n"
 
