@@ -293,10 +293,11 @@ def kept_line(draw, optional: bool = False) -> tuple[str, list[str]]:
 
 
 def _harmless(text: str) -> bool:
-    """Not a construct, blank, END, a never line or a traceback."""
+    """Not a construct, blank, END, a prefixed line or a traceback."""
     return (
         text.strip() not in {"...", "(any order)", "(end)", "---", END, ""}
-        and not text.startswith(("(optional) ", "(never) ", "NEVER"))
+        and text.strip() not in {"(interleaved)", "(and)", "(no output)", "(or)"}
+        and not text.startswith(("(", "NEVER"))  # '(optional) ', '(or) ', '(spawn) '...
         and not TRACEBACK.fullmatch(text)
     )
 
@@ -306,11 +307,43 @@ def kept(draw) -> tuple[str, list[str], bool]:
     """An expectation, an output that keeps it, and whether it has a never line."""
     body, lines = [], []
     for _ in range(draw(st.integers(0, 6))):
-        kind = draw(st.sampled_from(["line", "optional", "skip", "group"]))
+        kind = draw(
+            st.sampled_from(["line", "optional", "skip", "group", "repeat", "or", "strands"])
+        )
         if kind in ("line", "optional"):
             text, shown = draw(kept_line(kind == "optional"))
             body.append(text)
             lines += shown
+        elif kind == "repeat":
+            text, shown = draw(kept_line())
+            low, extra = draw(st.integers(0, 3)), draw(st.integers(0, 2))
+            body.append(f"({low} to {max(low + extra, 1)} times) {text}")
+            lines += shown * draw(st.integers(low, max(low + extra, 1)))
+        elif kind == "or":
+            (first, shown), (second, other) = draw(kept_line()), draw(kept_line())
+            body += [first, f"(or) {second}"]
+            lines += draw(st.sampled_from([shown, other]))
+        elif kind == "strands":
+            # Each strand's lines start with a prefix of their own, so the
+            # dealing (first fit, not a search) has one choice.
+            strands = [
+                [(f"s{k} {text}", [f"s{k} {line}" for line in shown]) for text, shown in strand]
+                for k, strand in enumerate(
+                    draw(
+                        st.lists(
+                            st.lists(kept_line(), min_size=1, max_size=3), min_size=2, max_size=3
+                        )
+                    )
+                )
+            ]
+            body.append("(interleaved)")
+            for k, strand in enumerate(strands):
+                body += [*(["(and)"] if k else []), *(text for text, _ in strand)]
+            body.append("(end)")
+            queues = [[line for _, shown in strand for line in shown] for strand in strands]
+            while any(queues):
+                queue = draw(st.sampled_from([q for q in queues if q]))
+                lines.append(queue.pop(0))
         elif kind == "skip":
             body.append("...")
             lines += draw(st.lists(plain.map(lambda t: "x" + t), max_size=3))
