@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 
 from mpexamples import expect
 from mpexamples.expect import (
+    LITERALS,
     NEVER,
     OPTIONAL,
     PLACEHOLDERS,
@@ -59,24 +60,86 @@ odd_text = st.text(
     | st.sampled_from(" \t\r\x0b\x0c\x85\u2028\u3000\xa0{}()...:#-|+"),
     max_size=12,
 )
-placeholder = st.sampled_from([*PLACEHOLDERS, "pdi", "PID", "x_y"]).flatmap(
-    lambda name: st.sampled_from([f"{{{name}}}", f"{{{{{name}}}}}", "{", "}", "{}"])
+placeholder = st.sampled_from([*PLACEHOLDERS, *LITERALS, "pdi", "PID", "x_y"]).flatmap(
+    lambda name: st.sampled_from(
+        [f"{{{name}}}", f"{{{{{name}}}}}", "{", "}", "{}", f"{{{name}:a}}", f"{{{name}:w*}}"]
+    )
 )
 body_text = st.lists(odd_text | placeholder, max_size=4).map("".join)
 body_line = st.one_of(
     body_text,
-    st.sampled_from(["...", "(any order)", "(end)", " ...", "(end) ", "---"]),
+    st.sampled_from(
+        [
+            "...",
+            "(any order)",
+            "(end)",
+            " ...",
+            "(end) ",
+            "---",
+            "(interleaved)",
+            "(and)",
+            "(no output)",
+            "(or)",
+        ]
+    ),
     st.builds(
-        lambda prefix, text: prefix + text, st.sampled_from(["(optional) ", "(never) "]), body_text
+        lambda prefix, text: prefix + text,
+        st.sampled_from(
+            [
+                "(optional) ",
+                "(never) ",
+                "(or) ",
+                "(2 times) ",
+                "(0 to 3 times) ",
+                "(spawn) ",
+                "(fork, forkserver) ",
+                "(0 times) ",
+                "(spawn, frk) ",
+                "(optional) (spawn) ",
+            ]
+        ),
+        body_text,
     ),
 )
 header_line = st.one_of(
     st.builds(
         "{}:{}{}".format,
-        st.sampled_from(["exit", "timeout", "start-methods", "traceback", "colour", " exit", ""]),
+        st.sampled_from(
+            [
+                "exit",
+                "timeout",
+                "start-methods",
+                "traceback",
+                "colour",
+                " exit",
+                "",
+                "distinct",
+                "values of w",
+                "values of a",
+                "values of",
+            ]
+        ),
         st.sampled_from(["", " ", "\t"]),
         st.sampled_from(
-            ["1", "-2", "0", "1.5", "nan", "inf", "fork", "spawn, fork", ",", "expected"]
+            [
+                "1",
+                "-2",
+                "0",
+                "1.5",
+                "nan",
+                "inf",
+                "fork",
+                "spawn, fork",
+                ",",
+                "expected",
+                "SIGKILL",
+                "-9",
+                "a, w",
+                "a, b",
+                "at most 2",
+                "2 to 1",
+                "ValueError, E",
+            ]
         )
         | odd_text,
     ),
@@ -103,7 +166,8 @@ def test_parse_works_or_names_file_and_line(source):
         assert where, str(error)
         assert 1 <= int(where[1]) <= max(len(source.splitlines()), 1)
     else:
-        assert isinstance(expectation, Expectation) and expectation.items
+        assert isinstance(expectation, Expectation)
+        assert expectation.items or expectation.no_output
 
 
 # -- outputs against valid expectations -------------------------------------
@@ -111,7 +175,13 @@ def test_parse_works_or_names_file_and_line(source):
 
 def outcome(lines: list[str], returncode: int | None = 0, timed_out: bool = False):
     output = "\n".join(lines) + "\n"
-    return SimpleNamespace(output=output, returncode=returncode, timed_out=timed_out, timeout=2.0)
+    return SimpleNamespace(
+        output=output,
+        returncode=returncode,
+        timed_out=timed_out,
+        timeout=2.0,
+        start_method="fork",
+    )
 
 
 valid_text = st.lists(
@@ -223,10 +293,11 @@ def kept_line(draw, optional: bool = False) -> tuple[str, list[str]]:
 
 
 def _harmless(text: str) -> bool:
-    """Not a construct, blank, END, a never line or a traceback."""
+    """Not a construct, blank, END, a prefixed line or a traceback."""
     return (
         text.strip() not in {"...", "(any order)", "(end)", "---", END, ""}
-        and not text.startswith(("(optional) ", "(never) ", "NEVER"))
+        and text.strip() not in {"(interleaved)", "(and)", "(no output)", "(or)"}
+        and not text.startswith(("(", "NEVER"))  # '(optional) ', '(or) ', '(spawn) '...
         and not TRACEBACK.fullmatch(text)
     )
 
@@ -236,11 +307,43 @@ def kept(draw) -> tuple[str, list[str], bool]:
     """An expectation, an output that keeps it, and whether it has a never line."""
     body, lines = [], []
     for _ in range(draw(st.integers(0, 6))):
-        kind = draw(st.sampled_from(["line", "optional", "skip", "group"]))
+        kind = draw(
+            st.sampled_from(["line", "optional", "skip", "group", "repeat", "or", "strands"])
+        )
         if kind in ("line", "optional"):
             text, shown = draw(kept_line(kind == "optional"))
             body.append(text)
             lines += shown
+        elif kind == "repeat":
+            text, shown = draw(kept_line())
+            low, extra = draw(st.integers(0, 3)), draw(st.integers(0, 2))
+            body.append(f"({low} to {max(low + extra, 1)} times) {text}")
+            lines += shown * draw(st.integers(low, max(low + extra, 1)))
+        elif kind == "or":
+            (first, shown), (second, other) = draw(kept_line()), draw(kept_line())
+            body += [first, f"(or) {second}"]
+            lines += draw(st.sampled_from([shown, other]))
+        elif kind == "strands":
+            # Each strand's lines start with a prefix of their own, so the
+            # dealing (first fit, not a search) has one choice.
+            strands = [
+                [(f"s{k} {text}", [f"s{k} {line}" for line in shown]) for text, shown in strand]
+                for k, strand in enumerate(
+                    draw(
+                        st.lists(
+                            st.lists(kept_line(), min_size=1, max_size=3), min_size=2, max_size=3
+                        )
+                    )
+                )
+            ]
+            body.append("(interleaved)")
+            for k, strand in enumerate(strands):
+                body += [*(["(and)"] if k else []), *(text for text, _ in strand)]
+            body.append("(end)")
+            queues = [[line for _, shown in strand for line in shown] for strand in strands]
+            while any(queues):
+                queue = draw(st.sampled_from([q for q in queues if q]))
+                lines.append(queue.pop(0))
         elif kind == "skip":
             body.append("...")
             lines += draw(st.lists(plain.map(lambda t: "x" + t), max_size=3))
@@ -398,3 +501,39 @@ def patched(a: list[str], diff: list[str]) -> list[str]:
                 b.append(line[1:])
         assert (done - a_start, sum(line[0] in " +" for line in lines)) == (a_size, b_size)
     return b + a[done:]
+
+
+# -- strands -------------------------------------------------------------------
+
+
+@st.composite
+def interleaved(draw) -> tuple[str, list[list[str]], list[str]]:
+    """Strands of distinct lines (some with a placeholder), and one interleaving."""
+    strands = [
+        [f"s{k} step {i}" + (" {int}" if (k + i) % 2 else "") for i in range(size)]
+        for k, size in enumerate(draw(st.lists(st.integers(1, 4), min_size=2, max_size=4)))
+    ]
+    lines = [[pattern.replace("{int}", str(k * 10 + i)) for i, pattern in enumerate(s)]
+             for k, s in enumerate(strands)]  # fmt: skip
+    taken = [0] * len(strands)
+    output = []
+    while any(taken[k] < len(s) for k, s in enumerate(lines)):
+        k = draw(st.sampled_from([k for k, s in enumerate(lines) if taken[k] < len(s)]))
+        output.append(lines[k][taken[k]])
+        taken[k] += 1
+    body = "\n(and)\n".join("\n".join(strand) for strand in strands)
+    return f"---\nstart\n(interleaved)\n{body}\n(end)\n{END}\n", lines, output
+
+
+@given(interleaved(), st.data())
+def test_every_interleaving_of_strands_passes_and_a_broken_one_fails(case, data):
+    source, lines, output = case
+    expectation = parse(source, PATH)
+    assert check(expectation, outcome(["start", *output, END])) is None
+    dropped = data.draw(st.integers(0, len(output) - 1))
+    assert check(expectation, outcome(["start", *output[:dropped], *output[dropped + 1 :], END]))
+    strand = data.draw(st.sampled_from([s for s in lines if len(s) > 1] or [None]))
+    if strand is not None:  # two lines of one strand swapped: its order broken
+        swapped = [strand[1] if line == strand[0] else strand[0] if line == strand[1] else line
+                   for line in output]  # fmt: skip
+        assert check(expectation, outcome(["start", *swapped, END]))

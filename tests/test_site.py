@@ -198,7 +198,11 @@ def expect_outcome(text: str, example: Example):
     from types import SimpleNamespace
 
     return SimpleNamespace(
-        output=text, returncode=example.expectation().exit_code, timed_out=False, timeout=0
+        output=text,
+        returncode=example.expectation().exit_code,
+        timed_out=False,
+        timeout=0,
+        start_method="spawn",  # docs/conf.py builds the site with spawn
     )
 
 

@@ -166,7 +166,9 @@ class Bench:
         output = [f"step {i} by 4242" if i % 2 else f"step {i} done" for i in range(lines)]
         output[lines // 2] += "!"
         expectation = expect.parse("---\n" + "\n".join(body) + "\n", Path("huge.expect"))
-        run = SimpleNamespace(output="\n".join(output), returncode=0, timed_out=False, timeout=1)
+        run = SimpleNamespace(
+            output="\n".join(output), returncode=0, timed_out=False, timeout=1, start_method="fork"
+        )
         reports = []
 
         def measure() -> float:

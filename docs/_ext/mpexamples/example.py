@@ -12,9 +12,6 @@ from pathlib import Path
 
 from . import expect, lone, runner
 
-#: Seconds an example may run when its expectation names no timeout.
-DEFAULT_TIMEOUT = 30.0
-
 
 @dataclass(frozen=True)
 class Verdict:
@@ -98,7 +95,7 @@ class Example:
                 self.path,
                 self.root,
                 start_method=start_method,
-                timeout=expectation.timeout or DEFAULT_TIMEOUT,
+                timeout=expectation.timeout,
             )
         return Verdict(result, expect.check(expectation, result), run.overlapped)
 

@@ -9,11 +9,18 @@ with ``pool_apply_async.expect``).  A header of ``key: value`` lines ends at a l
 
     # The child runs while the parent waits.
     timeout: 10
+    values of worker: at most 4
     ---
-    Parent process {pid}.
-    (any order)
-    Run task 0 ({pid})...
-    Run task 1 ({pid})...
+    Parent process {pid:parent}.
+    (interleaved)
+    Waiting for all subprocesses done...
+    (and)
+    Run task 0 ({pid:worker*})...
+    Task 0 runs {float} seconds.
+    (and)
+    (2 to 3 times) Run task 1 ({pid:worker*})...
+    (spawn) Module loaded
+    (or) Module reloaded
     (end)
     (never) work end: {any}
 
@@ -22,11 +29,12 @@ The full syntax is in the README, section "How expectations work".
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import math
 import re
 import signal
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -47,15 +55,36 @@ PLACEHOLDERS: dict[str, str] = {
     "word": r"\S+",
     "any": r".*?",
 }
+#: Placeholders that stand for one literal character the syntax would read.
+LITERALS: dict[str, str] = {"lbrace": "{", "rbrace": "}", "lparen": "("}
 START_METHODS = ("fork", "spawn", "forkserver")
 SKIP, GROUP_START, GROUP_END = "...", "(any order)", "(end)"
+STRANDS_START, STRAND_NEXT = "(interleaved)", "(and)"
+NO_OUTPUT, OR = "(no output)", "(or)"
 NEVER, OPTIONAL = "(never) ", "(optional) "
+#: Most copies a repeat count may ask for.
+MAX_REPEAT = 1000
+#: Seconds an example may run when its expectation names no timeout.
+DEFAULT_TIMEOUT = 30.0
 #: The first line of a traceback, an exception group's included.
-TRACEBACK = re.compile(r"[ +|]*(?:Exception Group )?Traceback \(most recent call last\):")
+TRACEBACK = re.compile(r"([ +|]*)(?:Exception Group )?Traceback \(most recent call last\):")
+#: Lines that chain a traceback to the one before it.
+CHAINED = (
+    "The above exception was the direct cause of the following exception:",
+    "During handling of the above exception, another exception occurred:",
+)
 #: Longest diff or output a failure report shows.
 REPORT_LINES = 300
 
-_TOKEN = re.compile(r"\{\{([A-Za-z_]+)\}\}|\{([A-Za-z_]+)\}")
+_NAME = r"[A-Za-z_][A-Za-z0-9_]*"
+_TOKEN = re.compile(
+    rf"\{{\{{([A-Za-z_]+(?::{_NAME}\*?)?)\}}\}}|\{{([A-Za-z_]+)(?::({_NAME}\*?))?\}}"
+)
+_PREFIX = re.compile(r"\(([^()]*)\) ")
+_REPEAT = re.compile(r"([0-9]+)(?: to ([0-9]+))? times?")
+#: A traceback's exception line, once an exception group's ``|`` prefix is gone.
+_EXCEPTION = re.compile(rf"({_NAME}(?:\.{_NAME})*)(?::(?: .*)?)?")
+_GROUP_PREFIX = re.compile(r" *[|+][-+]*(?: |$)")
 
 
 class ExpectationError(ValueError):
@@ -63,13 +92,13 @@ class ExpectationError(ValueError):
 
 
 @dataclass(frozen=True)
-class Pattern:
-    """One body line: matches exactly one output line."""
+class Alternative:
+    """One way a pattern line can read (``(or)`` adds more)."""
 
     text: str
     regex: re.Pattern[str]
-    lineno: int
-    optional: bool = False
+    #: The capture name of each group of ``regex``, in order (``worker*`` collects).
+    names: tuple[str, ...] = ()
     #: The one line this matches if it has no placeholder: the report
     #: looks such patterns up by it.
     literal: str | None = None
@@ -79,11 +108,46 @@ class Pattern:
 
 
 @dataclass(frozen=True)
+class Pattern:
+    """One body line (with its ``(or)`` lines): matches exactly one output line."""
+
+    alternatives: tuple[Alternative, ...]
+    lineno: int
+    optional: bool = False
+    #: ``(N to M times)``: as N copies and M - N optional ones.
+    repeat: tuple[int, int] = (1, 1)
+    #: ``(spawn, forkserver)``: the start methods this line exists under (None: all).
+    methods: frozenset[str] | None = None
+
+    @property
+    def text(self) -> str:
+        return f" {OR} ".join(alternative.text for alternative in self.alternatives)
+
+    @property
+    def shown(self) -> str:
+        """How the report shows this line (and an output line that fits it)."""
+        return OPTIONAL + self.text if self.optional else self.text
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(name for alternative in self.alternatives for name in alternative.names)
+
+    def copies(self) -> list[Pattern]:
+        """The repeat count written out: N required copies, M - N optional ones."""
+        low, high = self.repeat
+        if (low, high) == (1, 1):
+            return [self]
+        once = dataclasses.replace(self, repeat=(1, 1))
+        return [once] * low + [dataclasses.replace(once, optional=True)] * (high - low)
+
+
+@dataclass(frozen=True)
 class Skip:
     """``...``: any number of output lines, including none."""
 
     lineno: int
     text: str = SKIP
+    methods: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -95,7 +159,27 @@ class Group:
     text: str = GROUP_START
 
 
-Item = Pattern | Skip | Group
+@dataclass(frozen=True)
+class Strands:
+    """``(interleaved)`` ... ``(and)`` ... ``(end)``: sequences whose lines interleave."""
+
+    strands: tuple[tuple[Pattern | Skip, ...], ...]
+    lineno: int
+    text: str = STRANDS_START
+
+
+Item = Pattern | Skip | Group | Strands
+
+
+@dataclass(frozen=True)
+class ValueCount:
+    """``values of worker: at most 4``: how many values a collecting name may take."""
+
+    name: str
+    low: int
+    high: float
+    text: str
+    lineno: int
 
 
 @dataclass(frozen=True)
@@ -106,11 +190,63 @@ class Expectation:
     source: str
     items: tuple[Item, ...]
     never: tuple[Pattern, ...] = ()
+    #: The exit status; negative: death by that signal (as ``Popen.returncode``).
     exit_code: int = 0
-    timeout: float | None = None
+    timeout: float = DEFAULT_TIMEOUT
     start_methods: tuple[str, ...] = START_METHODS
     traceback: bool = False
+    #: ``traceback: ValueError, KeyError``: exactly these tracebacks, in any order.
+    exceptions: tuple[str, ...] = ()
+    #: ``distinct: parent, child``: names that differ pairwise, and the header line.
+    distinct: tuple[str, ...] = ()
+    distinct_line: int = 0
+    values: tuple[ValueCount, ...] = ()
+    #: Whether any placeholder captures a value under a name.
+    captures: bool = False
+    #: ``(no output)``: its line number (0: the body describes lines).
+    no_output: int = 0
     body: tuple[str, ...] = field(default=(), repr=False)
+    #: Per body line: the methods it exists under (None: all) and how the
+    #: report's diff shows it.
+    layout: tuple[tuple[frozenset[str] | None, tuple[str, ...]], ...] = field(
+        default=(), repr=False
+    )
+
+    def resolved(self, method: str) -> tuple[tuple[Item, ...], tuple[Pattern, ...]]:
+        """The items and never lines under ``method``: other methods' lines
+        left out, repeat counts written out."""
+        items: list[Item] = []
+        for item in self.items:
+            if isinstance(item, Pattern) and item.methods is None and item.repeat == (1, 1):
+                items.append(item)  # the common case, quickly
+            elif isinstance(item, Group):
+                patterns = _resolve(item.patterns, method)
+                if patterns:  # a group left empty matches an empty block: nothing
+                    items.append(Group(tuple(patterns), item.lineno))  # type: ignore[arg-type]
+            elif isinstance(item, Strands):
+                strands = tuple(tuple(_resolve(strand, method)) for strand in item.strands)
+                items.append(Strands(strands, item.lineno))
+            else:
+                items += _resolve([item], method)
+        return tuple(items), tuple(_resolve(self.never, method))  # type: ignore[arg-type]
+
+    def rendered(self, method: str) -> list[str]:
+        """The body as the report's diff shows it under ``method``."""
+        return [
+            line
+            for methods, lines in self.layout
+            if methods is None or method in methods
+            for line in lines
+        ]
+
+
+def _resolve(items: Sequence[Pattern | Skip], method: str) -> list[Pattern | Skip]:
+    resolved: list[Pattern | Skip] = []
+    for item in items:
+        if item.methods is not None and method not in item.methods:
+            continue
+        resolved += item.copies() if isinstance(item, Pattern) else [item]
+    return resolved
 
 
 class Outcome(Protocol):
@@ -120,6 +256,7 @@ class Outcome(Protocol):
     returncode: int | None
     timed_out: bool
     timeout: float
+    start_method: str
 
 
 def expectation_path(example: Path) -> Path:
@@ -179,10 +316,128 @@ def parse(source: str, path: Path) -> Expectation:
     body = lines[split + 1 :]
     while body and not body[-1].strip():
         body.pop()
-    items, never = _parse_body(body, path, first_lineno=split + 2)
-    if not items:
-        raise ExpectationError(f"{path}:{split + 1}: the body below '---' is empty")
-    return Expectation(path, source, items, never, body=tuple(body), **header)
+    if body == [NO_OUTPUT]:
+        parsed = _Body(path)
+        parsed.layout.append((None, (NO_OUTPUT,)))
+        header["no_output"] = split + 2
+    else:
+        parsed = _Body(path)
+        parsed.read(body, first_lineno=split + 2)
+        if not parsed.items:
+            raise ExpectationError(
+                f"{path}:{split + 1}: the body below '---' is empty; "
+                f"write '{NO_OUTPUT}' if the example prints nothing"
+            )
+    _check_names(header, parsed.names, path)
+    return Expectation(
+        path,
+        source,
+        tuple(parsed.items),
+        tuple(parsed.never),
+        body=tuple(body),
+        layout=tuple(parsed.layout),
+        captures=bool(parsed.names),
+        **header,
+    )
+
+
+# -- the header -------------------------------------------------------------
+
+
+def _exit(value: str, where: str, key: str) -> dict:
+    """``exit: 1``, or death by a signal: ``exit: -9`` or ``exit: SIGKILL``."""
+    if value.startswith("SIG"):
+        try:
+            return {"exit_code": -signal.Signals[value].value}
+        except KeyError:
+            raise ExpectationError(f"{where}: unknown signal {value!r}") from None
+    code = _number(int, value, where, key)
+    if code < 0:
+        try:
+            signal.Signals(-code)
+        except ValueError:
+            raise ExpectationError(f"{where}: no signal {-code} (exit: {value})") from None
+    return {"exit_code": code}
+
+
+def _timeout(value: str, where: str, key: str) -> dict:
+    timeout = _number(float, value, where, key)
+    if not 0 < timeout < math.inf:  # nan fails both
+        raise ExpectationError(f"{where}: timeout must be positive and finite")
+    return {"timeout": timeout}
+
+
+def _start_methods(value: str, where: str, key: str) -> dict:
+    methods = tuple(value.replace(",", " ").split())
+    unknown = sorted(set(methods) - set(START_METHODS))
+    if unknown or not methods:
+        raise ExpectationError(
+            f"{where}: unknown start method(s) {unknown or value!r}; "
+            f"choose from {list(START_METHODS)}"
+        )
+    return {"start_methods": methods}
+
+
+def _traceback(value: str, where: str, key: str) -> dict:
+    """``expected``, or the exception each traceback ends with."""
+    if value == "expected":
+        return {"traceback": True}
+    names = tuple(name.strip() for name in value.split(","))
+    if not all(_EXCEPTION.fullmatch(name) and ":" not in name for name in names):
+        raise ExpectationError(
+            f"{where}: traceback takes 'expected' or exception names, such as "
+            f"'ValueError, KeyError'; got {value!r}"
+        )
+    return {"traceback": True, "exceptions": names}
+
+
+def _distinct(value: str, where: str, key: str) -> dict:
+    names = tuple(name.strip() for name in value.split(","))
+    if len(names) < 2 or len(set(names)) < len(names):
+        raise ExpectationError(f"{where}: distinct takes two or more different names")
+    for name in names:
+        if not re.fullmatch(_NAME, name):
+            raise ExpectationError(
+                f"{where}: {name!r} is not a name of single values (such as 'parent')"
+            )
+    return {"distinct": names, "distinct_line": int(where.rpartition(":")[2])}
+
+
+_COUNT = re.compile(r"(at most|at least|exactly) ([0-9]+)|([0-9]+) to ([0-9]+)")
+
+
+def _values_of(value: str, where: str, key: str) -> dict:
+    """``values of worker: at most 4`` (or ``at least N``, ``exactly N``, ``N to M``)."""
+    name = key.removeprefix("values of ").strip().removesuffix("*")
+    count = _COUNT.fullmatch(value)
+    if not re.fullmatch(_NAME, name) or not count:
+        raise ExpectationError(
+            f"{where}: expected 'values of NAME: at most N' (or 'at least N', "
+            f"'exactly N', 'N to M'), got {key + ': ' + value!r}"
+        )
+    if count[1]:
+        number = int(count[2])
+        low, high = {"at most": (0, number), "at least": (number, math.inf)}.get(
+            count[1], (number, number)
+        )
+    else:
+        low, high = int(count[3]), int(count[4])
+        if high < low:
+            raise ExpectationError(f"{where}: {low} to {high}: the second number is smaller")
+    lineno = int(where.rpartition(":")[2])
+    return {"values": (ValueCount(name, low, high, value, lineno),)}
+
+
+#: Header keys and their readers; each returns fields of :class:`Expectation`.
+#: A reader of ``values of NAME`` gets the whole key.
+HEADER_KEYS: dict[str, Callable[[str, str, str], dict]] = {
+    "exit": _exit,
+    "timeout": _timeout,
+    "start-methods": _start_methods,
+    "traceback": _traceback,
+    "distinct": _distinct,
+    "values of": _values_of,
+}
 
 
 def _parse_header(lines: list[str], path: Path) -> dict:
@@ -199,29 +454,14 @@ def _parse_header(lines: list[str], path: Path) -> dict:
         if key in seen:
             raise ExpectationError(f"{where}: {key!r} given twice")
         seen.add(key)
-        if key == "exit":
-            header["exit_code"] = _number(int, value, where, key)
-        elif key == "timeout":
-            header["timeout"] = _number(float, value, where, key)
-            if not 0 < header["timeout"] < math.inf:  # nan fails both
-                raise ExpectationError(f"{where}: timeout must be positive and finite")
-        elif key == "start-methods":
-            methods = tuple(value.replace(",", " ").split())
-            unknown = sorted(set(methods) - set(START_METHODS))
-            if unknown or not methods:
-                raise ExpectationError(
-                    f"{where}: unknown start method(s) {unknown or value!r}; "
-                    f"choose from {list(START_METHODS)}"
-                )
-            header["start_methods"] = methods
-        elif key == "traceback":
-            if value != "expected":
-                raise ExpectationError(f"{where}: the only value of traceback is 'expected'")
-            header["traceback"] = True
-        else:
-            raise ExpectationError(
-                f"{where}: unknown key {key!r}; known keys: exit, timeout, start-methods, traceback"
+        reader = HEADER_KEYS.get("values of" if key.startswith("values of ") else key)
+        if reader is None:
+            known = ", ".join(
+                name + (" NAME" if name == "values of" else "") for name in HEADER_KEYS
             )
+            raise ExpectationError(f"{where}: unknown key {key!r}; known keys: {known}")
+        for name, read in reader(value, where, key).items():
+            header[name] = header.get(name, ()) + read if name == "values" else read
     return header
 
 
@@ -232,65 +472,258 @@ def _number(kind: type, value: str, where: str, key: str):
         raise ExpectationError(f"{where}: {key} must be a number, got {value!r}") from None
 
 
-def _parse_body(lines: list[str], path: Path, first_lineno: int):
-    items: list[Item] = []
-    never: list[Pattern] = []
-    group: list[Pattern] | None = None
-    group_line = 0
-    for lineno, line in enumerate(lines, first_lineno):
-        where = f"{path}:{lineno}"
+def _check_names(header: dict, names: dict[str, tuple[bool, int]], path: Path) -> None:
+    """Every name in a header constraint is captured in the body, as its kind."""
+    for name in header.get("distinct", ()):
+        if names.get(name, (False,))[0] or name not in names:
+            raise ExpectationError(
+                f"{path}:{header['distinct_line']}: distinct names {name!r}, but no "
+                f"placeholder of the body captures a single value as {name!r} "
+                f"(such as {{pid:{name}}})"
+            )
+    for count in header.get("values", ()):
+        if not names.get(count.name, (False,))[0]:
+            raise ExpectationError(
+                f"{path}:{count.lineno}: 'values of {count.name}' names no collecting "
+                f"placeholder of the body (such as {{pid:{count.name}*}})"
+            )
+
+
+# -- the body ---------------------------------------------------------------
+
+
+class _Body:
+    """The body's lines read into items, never lines and the report's layout."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.items: list[Item] = []
+        self.never: list[Pattern] = []
+        self.layout: list[tuple[frozenset[str] | None, tuple[str, ...]]] = []
+        #: Each capture name: whether it collects (``worker*``), and where first seen.
+        self.names: dict[str, tuple[bool, int]] = {}
+        self.group: list[Pattern] | None = None
+        self.strands: list[list[Pattern | Skip]] | None = None
+        self.block_line = 0
+        #: Where the last pattern line went, for an ``(or)`` line below it.
+        self.last: list[Pattern] | None = None
+
+    def read(self, lines: list[str], first_lineno: int) -> None:
+        for lineno, line in enumerate(lines, first_lineno):
+            where = f"{self.path}:{lineno}"
+            last, self.last = self.last, None
+            if line == OR or line.startswith(OR + " "):
+                self._or(line[len(OR) + 1 :], last, lineno, where)
+            elif line == NO_OUTPUT:
+                raise ExpectationError(f"{where}: '{NO_OUTPUT}' must be the whole body")
+            elif line in (GROUP_START, STRANDS_START):
+                self._open(line, lineno, where)
+            elif line == STRAND_NEXT:
+                if self.strands is None:
+                    raise ExpectationError(f"{where}: '{STRAND_NEXT}' outside '{STRANDS_START}'")
+                self._strand_done(where)
+                self.strands.append([])
+                self.layout.append((None, (line,)))
+            elif line == GROUP_END:
+                self._close(where)
+                self.layout.append((None, (line,)))
+            else:
+                self._line(line, lineno, where)
+        if self.group is not None or self.strands is not None:
+            opened = GROUP_START if self.group is not None else STRANDS_START
+            raise ExpectationError(
+                f"{self.path}:{self.block_line}: '{opened}' is never closed by '(end)'"
+            )
+
+    def _open(self, line: str, lineno: int, where: str) -> None:
+        if self.group is not None and line == GROUP_START:
+            raise ExpectationError(f"{where}: '{GROUP_START}' groups do not nest")
+        if self.group is not None or self.strands is not None:
+            opened = GROUP_START if self.group is not None else STRANDS_START
+            raise ExpectationError(f"{where}: '{line}' inside '{opened}': blocks do not nest")
         if line == GROUP_START:
-            if group is not None:
-                raise ExpectationError(f"{where}: '(any order)' groups do not nest")
-            group, group_line = [], lineno
-        elif line == GROUP_END:
-            if group is None:
-                raise ExpectationError(f"{where}: '(end)' without '(any order)'")
-            if not group:
-                raise ExpectationError(f"{where}: empty '(any order)' group")
-            items.append(Group(tuple(group), group_line))
-            group = None
-        elif line.startswith(NEVER):
-            never.append(_pattern(line[len(NEVER) :], lineno, where, optional=False))
-        elif line == SKIP:
-            if group is not None:
-                raise ExpectationError(f"{where}: '...' is not allowed inside a group")
-            items.append(Skip(lineno))
+            self.group = []
         else:
-            optional = line.startswith(OPTIONAL)
-            text = line[len(OPTIONAL) :] if optional else line
-            pattern = _pattern(text, lineno, where, optional)
-            (items if group is None else group).append(pattern)
-    if group is not None:
-        raise ExpectationError(f"{path}:{group_line}: '(any order)' is never closed by '(end)'")
-    return tuple(items), tuple(never)
+            self.strands = [[]]
+        self.block_line = lineno
+        self.layout.append((None, (line,)))
+
+    def _strand_done(self, where: str) -> None:
+        assert self.strands is not None
+        if not any(isinstance(item, Pattern) for item in self.strands[-1]):
+            raise ExpectationError(f"{where}: a strand without a pattern line")
+
+    def _close(self, where: str) -> None:
+        if self.group is not None:
+            if not self.group:
+                raise ExpectationError(f"{where}: empty '(any order)' group")
+            self.items.append(Group(tuple(self.group), self.block_line))
+            self.group = None
+        elif self.strands is not None:
+            self._strand_done(where)
+            if len(self.strands) < 2:
+                raise ExpectationError(
+                    f"{where}: '{STRANDS_START}' needs two or more strands, "
+                    f"separated by '{STRAND_NEXT}'"
+                )
+            self.items.append(Strands(tuple(map(tuple, self.strands)), self.block_line))
+            self.strands = None
+        else:
+            raise ExpectationError(f"{where}: '(end)' without '(any order)' or '(interleaved)'")
+
+    def _line(self, line: str, lineno: int, where: str) -> None:
+        prefixes, text = _prefixes(line, where)
+        methods = prefixes.get("methods")
+        if text == SKIP:
+            if set(prefixes) - {"methods"}:
+                raise ExpectationError(f"{where}: '...' takes no prefix but start methods")
+            if self.group is not None:
+                raise ExpectationError(f"{where}: '...' is not allowed inside a group")
+            self._add(Skip(lineno, methods=methods), (methods, (SKIP,)))
+            return
+        if "optional" in prefixes and "repeat" in prefixes:
+            raise ExpectationError(
+                f"{where}: '(optional)' and a repeat count: write '(0 to M times)' instead"
+            )
+        low, high = prefixes.get("repeat", (1, 1))
+        pattern = Pattern(
+            (_alternative(text, where),),
+            lineno,
+            optional=bool(prefixes.get("optional")),
+            repeat=(low, high),
+            methods=methods,
+        )
+        if prefixes.get("never"):
+            if len(prefixes) > 1 + ("methods" in prefixes):
+                raise ExpectationError(f"{where}: a '(never)' line takes no count or '(optional)'")
+            if pattern.names:
+                raise ExpectationError(f"{where}: a '(never)' line captures no names")
+            self.never.append(pattern)
+            self.layout.append((methods, (NEVER + pattern.text,)))
+            self.last = self.never
+            return
+        self._note_names(pattern, where)
+        self._add(pattern, (methods, tuple(copy.shown for copy in pattern.copies())))
+        self.last = self._target()  # type: ignore[assignment]
+
+    def _target(self) -> list:
+        if self.group is not None:
+            return self.group
+        if self.strands is not None:
+            return self.strands[-1]
+        return self.items
+
+    def _add(self, item: Pattern | Skip, layout) -> None:
+        self._target().append(item)
+        self.layout.append(layout)
+
+    def _or(self, text: str, last: list[Pattern] | None, lineno: int, where: str) -> None:
+        if last is None:
+            raise ExpectationError(f"{where}: '(or)' with no pattern line right above it")
+        prefixes, _ = _prefixes(text, where)
+        if prefixes:
+            raise ExpectationError(
+                f"{where}: an '(or)' line takes no prefix; put it on the first line "
+                f"of the alternation (write {{lparen}} for a literal '(')"
+            )
+        previous = last[-1]
+        alternative = _alternative(text, where)
+        pattern = dataclasses.replace(previous, alternatives=(*previous.alternatives, alternative))
+        if last is self.never:
+            if alternative.names:
+                raise ExpectationError(f"{where}: a '(never)' line captures no names")
+            shown: tuple[str, ...] = (NEVER + pattern.text,)
+        else:
+            self._note_names(pattern, where)
+            shown = tuple(copy.shown for copy in pattern.copies())
+        last[-1] = pattern
+        # The layout's last entry is the line above (an '(or)' adds none).
+        self.layout[-1] = (pattern.methods, shown)
+        self.last = last
+
+    def _note_names(self, pattern: Pattern, where: str) -> None:
+        for name in pattern.names:
+            bare, collects = name.removesuffix("*"), name.endswith("*")
+            seen = self.names.setdefault(bare, (collects, pattern.lineno))
+            if seen[0] != collects:
+                raise ExpectationError(
+                    f"{where}: {{…:{name}}}, but line {seen[1]} uses "
+                    f"{bare + ('*' if seen[0] else '')!r}: a name either keeps one value "
+                    f"or (ending in '*') collects them"
+                )
 
 
-def _pattern(text: str, lineno: int, where: str, optional: bool) -> Pattern:
-    parts, plain, pos = [], [], 0
+def _prefixes(line: str, where: str) -> tuple[dict, str]:
+    """The prefixes at the start of ``line`` (any order, each once) and the rest."""
+    found: dict = {}
+    while match := _PREFIX.match(line):
+        content = match[1]
+        repeat = _REPEAT.fullmatch(content)
+        if content in ("optional", "never"):
+            kind, value = content, True
+        elif repeat:
+            kind, value = "repeat", _repeat(repeat, where)
+        else:
+            methods = [name.strip() for name in content.split(",")]
+            if not set(methods) & set(START_METHODS):
+                break  # literal text, such as '(x) y'
+            unknown = sorted(set(methods) - set(START_METHODS))
+            if unknown:
+                raise ExpectationError(
+                    f"{where}: unknown start method(s) {unknown} in ({content}); "
+                    f"choose from {list(START_METHODS)}"
+                )
+            kind, value = "methods", frozenset(methods)
+        if kind in found:
+            raise ExpectationError(f"{where}: two {kind} prefixes")
+        found[kind] = value
+        line = line[match.end() :]
+    return found, line
+
+
+def _repeat(match: re.Match[str], where: str) -> tuple[int, int]:
+    low = int(match[1])
+    high = int(match[2]) if match[2] else low
+    if high < low or high < 1 or high > MAX_REPEAT:
+        raise ExpectationError(
+            f"{where}: repeat count ({match[0]}): need N to M with M >= N, "
+            f"M >= 1 and M <= {MAX_REPEAT}"
+        )
+    return low, high
+
+
+def _alternative(text: str, where: str) -> Alternative:
+    parts, plain, names, pos = [], [], [], 0
     prefix = None
     for match in _TOKEN.finditer(text):
         plain.append(text[pos : match.start()])
-        escaped, name = match.groups()
+        escaped, kind, name = match.groups()
         if escaped:
             plain.append("{" + escaped + "}")
-        elif name in PLACEHOLDERS:
+        elif kind in LITERALS and not name:
+            plain.append(LITERALS[kind])
+        elif kind in PLACEHOLDERS:
             if prefix is None:
                 prefix = "".join(plain)
-            parts.append(re.escape("".join(plain)) + f"(?:{PLACEHOLDERS[name]})")
+            regex = PLACEHOLDERS[kind]
+            parts.append(re.escape("".join(plain)) + (f"({regex})" if name else f"(?:{regex})"))
+            if name:
+                names.append(name)
             plain = []
+        elif kind in LITERALS:
+            raise ExpectationError(f"{where}: {{{kind}}} is a literal character; it takes no name")
         else:
-            known = ", ".join(f"{{{p}}}" for p in PLACEHOLDERS)
+            known = ", ".join(f"{{{p}}}" for p in [*PLACEHOLDERS, *LITERALS])
             raise ExpectationError(
-                f"{where}: unknown placeholder {{{name}}}; known: {known} "
-                f"(write {{{{{name}}}}} for the literal text)"
+                f"{where}: unknown placeholder {{{kind}}}; known: {known} "
+                f"(write {{{{{kind}}}}} for the literal text)"
             )
         pos = match.end()
     plain.append(text[pos:])
     parts.append(re.escape("".join(plain)))
     if prefix is None:
-        return Pattern(text, re.compile(parts[0]), lineno, optional, literal="".join(plain))
-    return Pattern(text, re.compile("".join(parts)), lineno, optional, prefix=prefix)
+        return Alternative(text, re.compile(parts[0]), literal="".join(plain))
+    return Alternative(text, re.compile("".join(parts)), tuple(names), prefix=prefix)
 
 
 # -- checking -------------------------------------------------------------
@@ -320,6 +753,13 @@ def check(expectation: Expectation, outcome: Outcome) -> str | None:
     return Checker(expectation, outcome).verdict()
 
 
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
+
+
 def _status_problems(expectation: Expectation, outcome: Outcome, lines: list[str]) -> list[str]:
     if outcome.timed_out:
         # What the runner saw at the timeout (runner.RunResult.alive_at_timeout).
@@ -334,15 +774,14 @@ def _status_problems(expectation: Expectation, outcome: Outcome, lines: list[str
         were = "was" if len(alive) == 1 else "were"
         return [message + f"{count} still running and {were} killed: " + ", ".join(shown)]
     problems = []
-    code = outcome.returncode
+    code, wanted = outcome.returncode, expectation.exit_code
+    expected = f"expected death by {_signal_name(-wanted)}" if wanted < 0 else f"expected {wanted}"
     if code is not None and code < 0:
-        try:
-            name = signal.Signals(-code).name
-        except ValueError:
-            name = f"signal {-code}"
-        problems.append(f"the example was killed by {name}")
-    elif code != expectation.exit_code:
-        problems.append(f"exit status {code}, expected {expectation.exit_code}")
+        if code != wanted:
+            killed = f"the example was killed by {_signal_name(-code)}"
+            problems.append(killed + (f", {expected}" if wanted < 0 else ""))
+    elif code != wanted:
+        problems.append(f"exit status {code}, {expected}")
     tracebacks = sum(bool(TRACEBACK.fullmatch(line)) for line in lines)
     if tracebacks and not expectation.traceback:
         problems.append(
@@ -350,29 +789,132 @@ def _status_problems(expectation: Expectation, outcome: Outcome, lines: list[str
             f"exception); declare 'traceback: expected' if the example teaches it"
         )
     elif expectation.traceback and not tracebacks:
-        problems.append("'traceback: expected' is declared, but no traceback was printed")
+        declared = ", ".join(expectation.exceptions) or "expected"
+        problems.append(f"'traceback: {declared}' is declared, but no traceback was printed")
+    elif expectation.exceptions:
+        problems += _exception_problems(
+            expectation.exceptions, tracebacks_in(lines, expectation.exceptions)
+        )
     return problems
 
 
-class Checker:
-    """One check of an outcome against an expectation.
+def tracebacks_in(lines: list[str], declared: tuple[str, ...] = ()) -> list[tuple[int, str | None]]:
+    """Each traceback: its first output line (0-based) and the exception it ends with.
 
-    Its work is linear in the number of output lines for a given
-    expectation: at worst output lines times body lines, times a group's
-    size for pairing that group's lines (each start position pairs at most
-    that many lines, each pairing visiting each pattern once).  ``steps``
-    counts that work (each line tested against a pattern, each reachable
-    position carried, each pattern visited while pairing a group's lines;
-    difflib's own work is capped by ``DIFF_CELLS``), so tests can prove it
-    without a clock.
+    A traceback chained to the one before it (``The above exception ...``)
+    is part of it and ends with its own exception; one inside an exception
+    group (``|`` before it) is part of the group's.  The exception line is
+    the first later unindented line that reads ``Name`` or ``Name: message``
+    (an exception group's ``|`` prefix aside).  Another process's line may
+    float into a traceback and read so (``parent: waiting``), so a line
+    naming one of the ``declared`` exceptions is preferred to it, up to the
+    next traceback.
+    """
+    found: list[list] = []  # [first line, first exception line's name, a declared one]
+    chained = False
+    for index, line in enumerate(lines):
+        start = TRACEBACK.fullmatch(line)
+        if start:
+            if "|" in start[1]:
+                continue  # a sub-exception of a group: the group's traceback goes on
+            if chained and found:
+                found[-1][1:] = [None, None]  # the chain ends with the next one's exception
+            else:
+                found.append([index, None, None])
+            chained = False
+            continue
+        if not found:
+            continue
+        text = _GROUP_PREFIX.sub("", line, count=1) if line[:1] in " |+" else line
+        if text in CHAINED:
+            chained = True
+        elif exception := _EXCEPTION.fullmatch(text):
+            entry = found[-1]
+            if entry[1] is None:
+                entry[1] = exception[1]
+            if entry[2] is None and any(_same_exception(exception[1], d) for d in declared):
+                entry[2] = exception[1]
+    return [(start, preferred or first) for start, first, preferred in found]
+
+
+def _same_exception(seen: str, declared: str) -> bool:
+    """A dotted declared name must match in full; a plain one, the last component."""
+    return seen == declared if "." in declared else seen.rpartition(".")[2] == declared
+
+
+def _exception_problems(
+    declared: tuple[str, ...], found: list[tuple[int, str | None]]
+) -> list[str]:
+    """Whether ``found`` ends with exactly the ``declared`` exceptions, in any order.
+
+    A dotted name must match in full; a plain one matches the last
+    component.  Dotted ones are paired first: the lines they fit are alike.
+    """
+    left = [name for _, name in found]
+    unmatched = []
+    for name in sorted(declared, key=lambda name: "." not in name):
+        for index, seen in enumerate(left):
+            if seen is not None and _same_exception(seen, name):
+                left[index] = None
+                break
+        else:
+            unmatched.append(name)
+    if not unmatched and len(found) == len(declared):
+        return []
+    what = ", ".join(
+        f"output line {index + 1} ended with {name or 'no exception line'}"
+        for index, name in found[:10]
+    )
+    more = f", and {len(found) - 10} more" if len(found) > 10 else ""
+    return [
+        f"'traceback: {', '.join(declared)}' is declared, but the output has "
+        f"{len(found)} traceback(s): {what}{more}"
+    ]
+
+
+class Checker:
+    """One check of an outcome against an expectation, for the run's start method.
+
+    Its work is linear in the number of output lines n for a given
+    expectation (its body resolved for the method: repeat counts written
+    out).  At worst, ``steps`` grow by:
+
+    - each pattern or ``...``: a step per reachable position carried, and a
+      line tried per position (each ``(or)`` alternative a try): n + 1 each;
+    - each ``(any order)`` group of g patterns: per start position, at most
+      g lines paired, each pairing visiting each pattern once: n * g * g;
+    - each ``(interleaved)`` block: one dealing step per (line, strand
+      states) pair reached, and each pattern a strand waits for tried on
+      the line.  Runs from different start positions that reach the same
+      pair merge, so the pairs are at most (n + 1) * min(n + 1, S), S the
+      number of different strand states a dealing can reach: S is at most
+      the product of (strand length + 1) for strands of required lines,
+      and grows with optional lines and ``...`` in a strand (at most 2 to
+      the strand's length each).  For a given expectation, linear in n;
+    - captured values: one pass over one alignment, each captured line
+      tried once more per alternative.
+
+    ``steps`` counts that work (difflib's own is capped by ``DIFF_CELLS``),
+    so tests can prove it without a clock.
     """
 
     def __init__(self, expectation: Expectation, outcome: Outcome) -> None:
         self.expectation = expectation
         self.outcome = outcome
+        self.method = outcome.start_method
+        self.items, self.never = expectation.resolved(self.method)
         self.lines = output_lines(outcome.output)
         self.steps = 0
         self._fit_masks: dict[tuple[int, int], int] = {}
+        self._fits: dict[tuple[int, int, int, int], bool] = {}
+        #: Per item, each position reached after it and the position it came from.
+        self._trail: list[dict[int, int]] = []
+        #: Per strands block: each end it reached, and the dealing's last node there.
+        self._strand_ends: dict[int, dict[int, tuple[int, tuple[int, ...]]]] = {}
+        self._strand_nodes: dict[int, dict] = {}
+        self._strand_failure: dict[int, str] = {}
+        self._plans: dict[int, _StrandPlan] = {}
+        self._captures = expectation.captures
 
     def verdict(self) -> str | None:
         """``None`` if every promise is kept, else the report."""
@@ -381,20 +923,29 @@ class Checker:
         problems += [
             f"output line {number} {line!r} matches the forbidden pattern "
             f"'(never) {pattern.text}' ({self.expectation.path.name}:{pattern.lineno})"
-            for pattern in self.expectation.never
+            for pattern in self.never
             for number, line in enumerate(lines, 1)
             if self.fits(pattern, line)
         ]
         mismatch = self.mismatch()
         if mismatch:
             problems.append(mismatch)
+        else:
+            problems += self.capture_problems()
         if not problems:
             return None
         return "\n".join([*(f"- {p}" for p in problems), "", *self.diff()])
 
     def fits(self, pattern: Pattern, line: str) -> bool:
-        self.steps += 1
-        return pattern.regex.fullmatch(line) is not None
+        alternatives = pattern.alternatives
+        if len(alternatives) == 1:  # the common case, quickly
+            self.steps += 1
+            return alternatives[0].regex.fullmatch(line) is not None
+        for alternative in alternatives:
+            self.steps += 1
+            if alternative.regex.fullmatch(line) is not None:
+                return True
+        return False
 
     # -- the match --------------------------------------------------------
 
@@ -403,43 +954,62 @@ class Checker:
 
         The set of reachable positions in the output is carried from item
         to item, so ``...``, optional lines and groups never need
-        backtracking, and each item looks at each position once.
+        backtracking, and each item looks at each position once.  Each
+        reached position keeps the first position it was reached from, so
+        one alignment can be rebuilt afterwards.
         """
         lines = self.lines
-        positions, end = {0}, len(lines)
-        for item in self.expectation.items:
+        positions: dict[int, int] = {0: 0}
+        end = len(lines)
+        self._trail = []
+        for item in self.items:
             self.steps += len(positions)
             reached = self.step(item, positions)
             if not reached:
-                pos = max(positions)
-                got = repr(lines[pos]) if pos < end else "the end of the output"
-                what = (
-                    "the lines of the '(any order)' group"
-                    if isinstance(item, Group)
-                    else repr(item.text)
-                )
-                return (
-                    f"output line {pos + 1} is {got}, expected {what} "
-                    f"(expectation line {item.lineno})"
-                )
+                return self._failure(item, max(positions))
+            if self._captures:  # kept only to rebuild an alignment for the captures
+                self._trail.append(reached)
             positions = reached
         if end not in positions:
             pos = max(positions)
+            if self.expectation.no_output:
+                return (
+                    f"output line 1 is {lines[0]!r}, expected no output "
+                    f"(expectation line {self.expectation.no_output})"
+                )
             return f"unexpected output from line {pos + 1} on: {lines[pos]!r}"
         return None
 
-    def step(self, item: Item, positions: set[int]) -> set[int]:
-        """The positions reachable right after ``item`` from ``positions``."""
+    def _failure(self, item: Item, pos: int) -> str:
+        if isinstance(item, Strands):
+            return self._strand_failure[item.lineno]
+        lines = self.lines
+        got = repr(lines[pos]) if pos < len(lines) else "the end of the output"
+        what = (
+            "the lines of the '(any order)' group" if isinstance(item, Group) else repr(item.text)
+        )
+        return f"output line {pos + 1} is {got}, expected {what} (expectation line {item.lineno})"
+
+    def step(self, item: Item, positions: dict[int, int]) -> dict[int, int]:
+        """The positions reachable right after ``item`` from ``positions``,
+        each with the position it was first reached from."""
         lines = self.lines
         if isinstance(item, Skip):
-            return set(range(min(positions), len(lines) + 1))
+            low = min(positions)
+            return dict.fromkeys(range(low, len(lines) + 1), low)
         if isinstance(item, Pattern):
-            reached = set(positions) if item.optional else set()
-            reached.update(
-                pos + 1 for pos in positions if pos < len(lines) and self.fits(item, lines[pos])
-            )
+            reached = {pos: pos for pos in positions} if item.optional else {}
+            for pos in positions:
+                if pos < len(lines) and self.fits(item, lines[pos]):
+                    reached.setdefault(pos + 1, pos)
             return reached
-        return {end for pos in positions for end in self.group_ends(item, pos)}
+        if isinstance(item, Strands):
+            return self.strand_ends(item, positions)
+        reached = {}
+        for pos in positions:
+            for end in self.group_ends(item, pos):
+                reached.setdefault(end, pos)
+        return reached
 
     def group_ends(self, group: Group, pos: int) -> Iterator[int]:
         """Where a block of ``group``'s lines that starts at line ``pos`` can end.
@@ -466,6 +1036,25 @@ class Checker:
             if not missing:
                 yield end
 
+    def group_pairing(self, group: Group, pos: int, end: int) -> dict[int, int]:
+        """One pairing of lines ``pos`` to ``end`` with ``group``'s patterns: line -> pattern.
+
+        First the required patterns are paired (as in :meth:`group_ends`),
+        then each line left over: each search for an augmenting path keeps
+        the patterns paired so far paired, and finds one for every line,
+        since a pairing of all lines exists.
+        """
+        masks = [self.fit_mask(group, index) for index in range(pos, end)]
+        required = sum(1 << i for i, p in enumerate(group.patterns) if not p.optional)
+        pairing = _Pairing(self, masks, required)
+        for line in range(len(masks)):
+            pairing.add_line(line)
+        pairing.allowed = -1
+        for line in range(len(masks)):
+            if line not in pairing.partners:
+                pairing.add_line(line)
+        return {pos + line: pattern for line, pattern in pairing.partners.items()}
+
     def fit_mask(self, group: Group, index: int) -> int:
         """The patterns of ``group`` that output line ``index`` fits, as bits."""
         key = (group.lineno, index)
@@ -476,30 +1065,275 @@ class Checker:
             )
         return self._fit_masks[key]
 
+    # -- interleaved strands ----------------------------------------------
+
+    def strand_ends(self, block: Strands, positions: dict[int, int]) -> dict[int, int]:
+        """Where ``block`` can end if it starts at one of ``positions``: end -> start.
+
+        The block's lines are dealt out in order, each to the first strand
+        whose next pattern it fits, else to the first strand waiting in a
+        ``...``; a line that no strand takes ends the dealing.  Each strand's
+        state is the set of its positions it may be at (as bits), so its
+        optional lines and ``...`` need no backtracking.  One sweep over the
+        output carries every (strand states) reached at each line, so
+        dealings from different starts merge once they reach the same one.
+        """
+        plan = self._plan(block)
+        nodes: dict[tuple[int, tuple[int, ...]], tuple | None] = {}
+        origin: dict[tuple[int, tuple[int, ...]], int] = {}
+        ends: dict[int, int] = {}
+        finals: dict[int, tuple[int, tuple[int, ...]]] = {}
+        starts = sorted(positions)
+        total = len(self.lines)
+        stuck: tuple[int, tuple[int, ...]] | None = None
+        current: dict[tuple[int, ...], None] = {}
+        index, next_start = starts[0], 0
+        while True:
+            while next_start < len(starts) and starts[next_start] == index:
+                if (index, plan.initial) not in nodes:
+                    nodes[index, plan.initial] = None
+                    origin[index, plan.initial] = index
+                    current[plan.initial] = None
+                next_start += 1
+            if not current:
+                if next_start == len(starts):
+                    break
+                index = starts[next_start]
+                continue
+            following: dict[tuple[int, ...], None] = {}
+            for states in current:
+                self.steps += 1
+                if plan.complete(states):
+                    if index not in ends:
+                        ends[index] = origin[index, states]
+                        finals[index] = (index, states)
+                    if index == total:
+                        continue
+                dealt = self._deal(plan, states, index) if index < total else None
+                if dealt is None:
+                    if not plan.complete(states) and (stuck is None or stuck[0] < index):
+                        stuck = (index, states)
+                    continue
+                after, strand, kind = dealt
+                key = (index + 1, after)
+                if key not in nodes:
+                    nodes[key] = ((index, states), strand, kind)
+                    origin[key] = origin[index, states]
+                    following[after] = None
+            current, index = following, index + 1
+        self._strand_ends[block.lineno] = finals
+        self._strand_nodes[block.lineno] = nodes
+        if not ends and stuck is not None:
+            self._strand_failure[block.lineno] = self._stuck(block, plan, *stuck)
+        return ends
+
+    def _deal(
+        self, plan: _StrandPlan, states: tuple[int, ...], index: int
+    ) -> tuple[tuple[int, ...], int, str] | None:
+        """The strand states after line ``index`` is dealt: (states, strand, 'pattern' or
+        '...'), or None if no strand takes it."""
+        for strand, state in enumerate(states):
+            after = 0
+            for position in _bits(state & plan.patterns[strand]):
+                if self._strand_fits(plan, strand, position, index):
+                    after |= plan.closures[strand][position + 1]
+            if after:
+                return (*states[:strand], after, *states[strand + 1 :]), strand, "pattern"
+        for strand, state in enumerate(states):
+            skips = state & plan.skips[strand]
+            if skips:
+                after = 0
+                for position in _bits(skips):
+                    after |= plan.closures[strand][position]
+                return (*states[:strand], after, *states[strand + 1 :]), strand, SKIP
+        return None
+
+    def _strand_fits(self, plan: _StrandPlan, strand: int, position: int, index: int) -> bool:
+        key = (plan.block.lineno, strand, position, index)
+        if key not in self._fits:
+            pattern = plan.block.strands[strand][position]
+            self._fits[key] = self.fits(pattern, self.lines[index])  # type: ignore[arg-type]
+        return self._fits[key]
+
+    def _stuck(self, block: Strands, plan: _StrandPlan, index: int, states: tuple[int, ...]) -> str:
+        """Which line no strand was waiting for, and what each strand waited for."""
+        waits = []
+        for number, (strand, state) in enumerate(zip(block.strands, states, strict=True), 1):
+            waiting = [
+                f"{strand[position].text!r} (line {strand[position].lineno})"
+                for position in _bits(state & plan.patterns[number - 1])
+            ]
+            if plan.complete_strand(number - 1, state):
+                waiting.append("its end")
+            if waiting == ["its end"]:
+                waits.append(f"strand {number} was done")
+            else:
+                waits.append(f"strand {number} waited for {' or '.join(waiting)}")
+        where = f"the '{STRANDS_START}' block (expectation line {block.lineno})"
+        if index < len(self.lines):
+            head = f"output line {index + 1} is {self.lines[index]!r}, which no strand of {where} was waiting for"
+        else:
+            head = f"the output ended inside {where}"
+        return f"{head}: {'; '.join(waits)}"
+
+    # -- captured values --------------------------------------------------
+
+    def alignment(self) -> list[tuple[int, Pattern]]:
+        """After a successful match, one alignment: each output line a pattern
+        took (lines a ``...`` took are left out), in output order.
+
+        It follows the first way each position was reached, back from the
+        end: for a group, one pairing of its block; for strands, the dealing.
+        """
+        taken: list[tuple[int, Pattern]] = []
+        pos = len(self.lines)
+        for item, reached in zip(reversed(self.items), reversed(self._trail), strict=True):
+            start = reached[pos]
+            self.steps += 1
+            if isinstance(item, Pattern) and start < pos:
+                taken.append((start, item))
+            elif isinstance(item, Group):
+                pairing = self.group_pairing(item, start, pos)
+                taken += [
+                    (line, item.patterns[pairing[line]]) for line in range(pos - 1, start - 1, -1)
+                ]
+            elif isinstance(item, Strands):
+                taken += self._dealt(item, pos)
+            pos = start
+        return taken[::-1]
+
+    def _dealt(self, block: Strands, end: int) -> list[tuple[int, Pattern]]:
+        """The lines of ``block``'s dealing that ends at ``end``, last first, with
+        the pattern each took: back from the end, each strand keeps a target
+        position and steps back to a pattern it was waiting for that leads there."""
+        plan = self._plan(block)
+        nodes = self._strand_nodes[block.lineno]
+        node = self._strand_ends[block.lineno][end]
+        targets = [len(strand) for strand in block.strands]
+        taken: list[tuple[int, Pattern]] = []
+        while nodes[node] is not None:
+            (index, states), strand, kind = nodes[node]
+            self.steps += 1
+            state, target = states[strand], 1 << targets[strand]
+            if kind == SKIP:
+                targets[strand] = next(
+                    p
+                    for p in _bits(state & plan.skips[strand])
+                    if plan.closures[strand][p] & target
+                )
+            else:
+                position = next(
+                    p
+                    for p in _bits(state & plan.patterns[strand])
+                    if plan.closures[strand][p + 1] & target
+                    and self._strand_fits(plan, strand, p, index)
+                )
+                targets[strand] = position
+                taken.append((index, block.strands[strand][position]))  # type: ignore[arg-type]
+            node = (index, states)
+        return taken
+
+    def capture_problems(self) -> list[str]:
+        """The captured values on one alignment against the names' promises.
+
+        Captures never steer the match: it is decided first; then this
+        checks one alignment (the first found) in one pass.
+        """
+        expectation = self.expectation
+        if not self._captures:
+            return []
+        problems: list[str] = []
+        single: dict[str, tuple[int, str]] = {}
+        collected: dict[str, dict[str, int]] = {}
+        reported: set[str] = set()  # each name's first conflict only
+        for index, pattern in self.alignment():
+            if not pattern.names:
+                continue
+            line = self.lines[index]
+            for alternative in pattern.alternatives:
+                self.steps += 1
+                match = alternative.regex.fullmatch(line)
+                if match:
+                    break
+            assert match is not None
+            for name, value in zip(alternative.names, match.groups(), strict=True):
+                if name.endswith("*"):
+                    collected.setdefault(name[:-1], {}).setdefault(value, index)
+                elif name not in single:
+                    single[name] = (index, value)
+                elif single[name][1] != value and name not in reported:
+                    reported.add(name)
+                    first = single[name]
+                    problems.append(
+                        f"output line {index + 1} gives {name} = {value}, but line "
+                        f"{first[0] + 1} gave {name} = {first[1]} (expectation line {pattern.lineno})"
+                    )
+        names = expectation.distinct
+        for i, name in enumerate(names):
+            for other in names[i + 1 :]:
+                if name in single and other in single and single[name][1] == single[other][1]:
+                    problems.append(
+                        f"{name} and {other} are both {single[name][1]} (output lines "
+                        f"{single[name][0] + 1} and {single[other][0] + 1}), but "
+                        f"'distinct: {', '.join(names)}' says they differ "
+                        f"(expectation line {expectation.distinct_line})"
+                    )
+        for count in expectation.values:
+            values = list(collected.get(count.name, {}))
+            if not count.low <= len(values) <= count.high:
+                shown = ", ".join(values[:10]) + (", ..." if len(values) > 10 else "")
+                problems.append(
+                    f"{count.name} took {len(values)} different value(s)"
+                    f"{f' ({shown})' if values else ''}, but the header says "
+                    f"'values of {count.name}: {count.text}' (expectation line {count.lineno})"
+                )
+        return problems
+
+    def _plan(self, block: Strands) -> _StrandPlan:
+        if block.lineno not in self._plans:
+            self.steps += sum(map(len, block.strands))
+            self._plans[block.lineno] = _StrandPlan(block)
+        return self._plans[block.lineno]
+
     # -- the report -------------------------------------------------------
+
+    def patterns(self) -> list[Pattern]:
+        """Every pattern of the resolved body, in order."""
+        found: list[Pattern] = []
+        for item in self.items:
+            if isinstance(item, Group):
+                found += item.patterns
+            elif isinstance(item, Strands):
+                found += [p for strand in item.strands for p in strand if isinstance(p, Pattern)]
+            elif isinstance(item, Pattern):
+                found.append(item)
+        return found
 
     def shown(self) -> list[str]:
         """The output, with each line that fits a pattern shown as the first such pattern.
 
-        Literal patterns are found by a dict lookup and the others by their
-        text before the first placeholder, so a line is tried only against
-        patterns it could fit.
+        Literal alternatives are found by a dict lookup and the others by
+        their text before the first placeholder, so a line is tried only
+        against patterns it could fit.  The k-th line shown as a line with
+        a repeat count shows as its k-th copy (``(optional)`` past N), as
+        the body is written out.
         """
-        patterns = [
-            p
-            for item in self.expectation.items
-            for p in (item.patterns if isinstance(item, Group) else [item])
-            if isinstance(p, Pattern)
-        ]
+        patterns = self.patterns()
         literal: dict[str, int] = {}
         by_prefix: dict[str, list[int]] = {}
+        copies: dict[int, list[int]] = {}  # a line with a count -> its copies (consecutive)
         for index, p in enumerate(patterns):
-            if p.literal is not None:
-                literal.setdefault(p.literal, index)
-            else:
-                by_prefix.setdefault(p.prefix, []).append(index)
+            if index and patterns[index - 1].lineno == p.lineno:
+                copies.setdefault(p.lineno, [index - 1]).append(index)
+            for alternative in p.alternatives:
+                if alternative.literal is not None:
+                    literal.setdefault(alternative.literal, index)
+                else:
+                    indices = by_prefix.setdefault(alternative.prefix, [])
+                    if not indices or indices[-1] != index:
+                        indices.append(index)
         sizes = sorted({len(prefix) for prefix in by_prefix})
-        memo: dict[str, str] = {}
+        memo: dict[str, int | None] = {}
         for line in self.lines:
             if line in memo:
                 continue
@@ -512,16 +1346,27 @@ class Checker:
                 if self.fits(patterns[index], line):
                     fit = index
                     break
-            if fit is None:
-                memo[line] = line
-            else:
-                pattern = patterns[fit]
-                memo[line] = OPTIONAL + pattern.text if pattern.optional else pattern.text
-        return [memo[line] for line in self.lines]
+            memo[line] = fit
+        texts: dict[int, str] = {}
+        seen: dict[int, int] = {}  # per repeated line, how many lines showed as it
+        shown = []
+        for line in self.lines:
+            fit = memo[line]
+            if fit is not None:
+                lineno = patterns[fit].lineno
+                same = copies.get(lineno)
+                if same:
+                    count = seen[lineno] = seen.get(lineno, 0) + 1
+                    fit = same[count - 1] if count <= len(same) else fit
+                if fit not in texts:
+                    texts[fit] = patterns[fit].shown
+                line = texts[fit]
+            shown.append(line)
+        return shown
 
     def diff(self) -> list[str]:
         """A unified diff in which output lines that fit a pattern show as it."""
-        body, shown = list(self.expectation.body), self.shown()
+        body, shown = self.expectation.rendered(self.method), self.shown()
         self.steps += len(body) + len(shown)
         # Whole outputs as context, unless they are too long to read anyway.
         context = max(len(shown), len(body))
@@ -535,6 +1380,45 @@ class Checker:
         if not diff:
             return ["(the output lines fit the expectation; see the problems above)"]
         return abridge(diff, REPORT_LINES, "[... {lines} more diff lines ...]")
+
+
+class _StrandPlan:
+    """An ``(interleaved)`` block's strands as bits: for each strand, which
+    positions hold patterns and which ``...``, and each position's closure
+    (itself, and the positions after it that optional lines and ``...``
+    let a strand pass to without a line)."""
+
+    def __init__(self, block: Strands) -> None:
+        self.block = block
+        self.patterns: list[int] = []
+        self.skips: list[int] = []
+        self.closures: list[list[int]] = []
+        for strand in block.strands:
+            closures = [1 << len(strand)]
+            for position in range(len(strand) - 1, -1, -1):
+                item = strand[position]
+                passable = isinstance(item, Skip) or item.optional
+                closures.append(1 << position | (closures[-1] if passable else 0))
+            self.closures.append(closures[::-1])
+            self.patterns.append(
+                sum(1 << i for i, p in enumerate(strand) if isinstance(p, Pattern))
+            )
+            self.skips.append(sum(1 << i for i, p in enumerate(strand) if isinstance(p, Skip)))
+        self.initial = tuple(closures[0] for closures in self.closures)
+
+    def complete_strand(self, strand: int, state: int) -> bool:
+        return bool(state >> len(self.block.strands[strand]) & 1)
+
+    def complete(self, states: tuple[int, ...]) -> bool:
+        return all(self.complete_strand(strand, state) for strand, state in enumerate(states))
+
+
+def _bits(bits: int) -> Iterator[int]:
+    """The indices of the bits set in ``bits``, lowest first."""
+    while bits:
+        lowest = bits & -bits
+        yield lowest.bit_length() - 1
+        bits ^= lowest
 
 
 class _Pairing:
@@ -552,10 +1436,10 @@ class _Pairing:
         self.partners: dict[int, int] = {}  # line -> its pattern
         self.taken = 0  # the paired patterns, as bits
 
-    def add_line(self) -> bool:
-        """Pair the last line of ``masks``, re-pairing others if need be."""
+    def add_line(self, line: int | None = None) -> bool:
+        """Pair ``line`` (by default the last of ``masks``), re-pairing others if need be."""
         came: dict[int, int] = {}  # pattern -> the line the search reached it from
-        seen, queue = 0, [len(self.masks) - 1]
+        seen, queue = 0, [len(self.masks) - 1 if line is None else line]
         for line in queue:
             options = self.masks[line] & self.allowed & ~seen
             free = options & ~self.taken
