@@ -111,6 +111,7 @@ class Expectation:
     start_methods: tuple[str, ...] = START_METHODS
     traceback: bool = False
     body: tuple[str, ...] = field(default=(), repr=False)
+    alone: bool = False  # ``run: alone``: no other example runs meanwhile
 
 
 class Outcome(Protocol):
@@ -218,9 +219,14 @@ def _parse_header(lines: list[str], path: Path) -> dict:
             if value != "expected":
                 raise ExpectationError(f"{where}: the only value of traceback is 'expected'")
             header["traceback"] = True
+        elif key == "run":
+            if value != "alone":
+                raise ExpectationError(f"{where}: the only value of run is 'alone'")
+            header["alone"] = True
         else:
             raise ExpectationError(
-                f"{where}: unknown key {key!r}; known keys: exit, timeout, start-methods, traceback"
+                f"{where}: unknown key {key!r}; "
+                "known keys: exit, timeout, start-methods, traceback, run"
             )
     return header
 

@@ -283,10 +283,16 @@ def run_ahead(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
     app.mpexamples_runs.prerun(list(jobs.values()))
 
 
+#: What the build ran, as data (``Runs.report``), written in the doctree folder.
+REPORT = "example-runs.json"
+
+
 def log_runs(app: Sphinx, exception: Exception | None) -> None:
+    """Log the counts of runs, and write every run's record to ``<doctreedir>/example-runs.json``."""
     runs = getattr(app, "mpexamples_runs", None)
     if runs:
         logger.info("mpexamples: %s", runs.summary())
+        runs.write_report(Path(app.doctreedir) / REPORT)
 
 
 # -- per-document state, safe for parallel reads ---------------------------
