@@ -32,6 +32,9 @@ build leaves, so orphans count as well.  The scaling rows build the site
 with each example copied 4 and 16 times (renamed, each copy with its
 expectation, on copied pages), and report CPU utilisation, CPU seconds /
 (wall seconds x cores): where CPU is the bound, the cores should stay busy.
+Beside it, the share of the whole machine's CPU time left idle during the
+build (``/proc/stat``): low use with the machine idle means the build left
+cores unused; with the machine busy, other programs had them.
 """
 
 from __future__ import annotations
@@ -77,6 +80,7 @@ class Build:
     wall: float
     cpu: float
     report: dict | None = None
+    idle: float = float("nan")  # share of the machine's CPU time left idle meanwhile
 
     def span(self) -> float:
         """Seconds from the first run's start to the last run's end."""
@@ -93,7 +97,17 @@ def medians(builds: list[Build]) -> Build:
     """The median wall and CPU seconds; the report of the median-wall build."""
     middle = sorted(builds, key=lambda b: b.wall)[len(builds) // 2]
     cpu = statistics.median(b.cpu for b in builds)
-    return Build(statistics.median(b.wall for b in builds), cpu, middle.report)
+    idle = statistics.median(b.idle for b in builds)
+    return Build(statistics.median(b.wall for b in builds), cpu, middle.report, idle)
+
+
+def cpu_ticks() -> tuple[int, int]:
+    """(idle, total) CPU ticks of the whole machine so far (Linux; else zeros)."""
+    try:
+        fields = [int(n) for n in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+    except (OSError, ValueError):
+        return 0, 0
+    return fields[3] + fields[4], sum(fields[:8])  # idle + iowait; without guest time
 
 
 def main() -> int:
@@ -195,10 +209,11 @@ class Bench:
             env["PYTHONPATH"] += os.pathsep + str(runner.SITE_DIR)
             env[runner.START_METHOD_VARIABLE] = BUILD_METHOD
         (site / REPORT).unlink(missing_ok=True)
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        before, ticks = resource.getrusage(resource.RUSAGE_CHILDREN), cpu_ticks()
         started = time.perf_counter()
         result = subprocess.run(command, cwd=site, env=env, capture_output=True, text=True)
         elapsed = time.perf_counter() - started
+        idle, total = (now - then for now, then in zip(cpu_ticks(), ticks, strict=True))
         reap_orphans()
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -209,7 +224,7 @@ class Bench:
             self.broken.append(f"expected {runs} example runs, the build ran {report['counts']}")
         if report:
             self.check_once(report, site)
-        return Build(elapsed, cpu, report)
+        return Build(elapsed, cpu, report, idle / total if total else float("nan"))
 
     def check_once(self, report: dict, site: Path) -> None:
         """No example ran twice under one start method (a failure re-run alone aside)."""
@@ -250,7 +265,8 @@ class Bench:
         """The scaling rows in full: where each clean build's time went."""
         print(f"\nscaling (seconds, medians of {self.repeat}; {CORES} cores):")
         print(
-            "copies  runs   wall     CPU  runs' CPU  floor  alone  limit  ratio  CPU use  runs' span"
+            "copies  runs   wall     CPU  runs' CPU  floor  alone  limit  ratio  CPU use  "
+            "machine idle  runs' span"
         )
         for copies, (noexec, clean) in scaled.items():
             limit, runs_cpu = self.limit(noexec, clean)
@@ -259,7 +275,8 @@ class Bench:
             print(
                 f"{copies:>5}x  {runs:>4}  {clean.wall:>5.2f}  {clean.cpu:>6.2f}  {runs_cpu:>9.2f}  "
                 f"{noexec.wall:>5.2f}  {clean.alone_seconds():>5.2f}  {limit:>5.2f}  "
-                f"{clean.wall / limit:>5.2f}  {use:>7.0%}  {clean.span():>10.2f}"
+                f"{clean.wall / limit:>5.2f}  {use:>7.0%}  {clean.idle:>12.0%}  "
+                f"{clean.span():>10.2f}"
             )
 
     def edit_one(self, site: Path) -> None:
