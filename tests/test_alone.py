@@ -84,6 +84,8 @@ def test_a_run_marked_alone_overlaps_no_other_run(project, frontend):
     assert_ran_alone(project.root)
     assert "; 1 of the 5 ran alone as declared" in result.stdout
     assert_reported(json.loads(path.read_text()))
+    if frontend == "build":  # its pass is cached like any other
+        assert project.runs("-E") == (0, 5)
 
 
 def test_a_failing_alone_run_is_final(project, tmp_path):
@@ -104,8 +106,17 @@ def test_a_failing_alone_run_is_final(project, tmp_path):
     assert len(intervals(project.root)[ALONE]) == 2  # once per session
 
 
-def test_run_header(tmp_path):
+def test_run_alone_expectation_header(tmp_path):
+    """Named for ``tox -e mutation``'s test selection (``-k expect``)."""
     assert parse("run: alone\n---\nx\n", tmp_path / "a.expect").alone
     assert not parse("---\nx\n", tmp_path / "b.expect").alone
-    with pytest.raises(ExpectationError, match=r"c\.expect:2: the only value of run is 'alone'"):
+    assert parse("run: alone\nexit: 1\n---\nx\n", tmp_path / "d.expect").exit_code == 1
+    with pytest.raises(ExpectationError) as error:
         parse("exit: 0\nrun: sometimes\n---\nx\n", tmp_path / "c.expect")
+    assert str(error.value) == f"{tmp_path / 'c.expect'}:2: the only value of run is 'alone'"
+    with pytest.raises(ExpectationError) as error:
+        parse("runs: alone\n---\nx\n", tmp_path / "e.expect")
+    assert str(error.value) == (
+        f"{tmp_path / 'e.expect'}:1: unknown key 'runs'; "
+        "known keys: exit, timeout, start-methods, traceback, run"
+    )

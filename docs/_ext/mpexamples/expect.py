@@ -225,8 +225,7 @@ def _parse_header(lines: list[str], path: Path) -> dict:
             header["alone"] = True
         else:
             raise ExpectationError(
-                f"{where}: unknown key {key!r}; "
-                "known keys: exit, timeout, start-methods, traceback, run"
+                f"{where}: unknown key {key!r}; known keys: exit, timeout, start-methods, traceback, run"
             )
     return header
 
