@@ -43,7 +43,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--example-jobs",
         type=int,
         default=default_jobs(),
-        help="how many example runs go at once (default: 8 per core, at most 32)",
+        help="how many example runs go at once (default: 16 per core, at most 32)",
     )
     parser.addoption(
         "--example-report",
