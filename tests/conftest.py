@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import os
-import re
 import shutil
 import signal
 import subprocess
@@ -55,10 +55,12 @@ class Project:
         """Build, and return (examples executed, examples from the cache)."""
         result = self.build(*args)
         assert result.returncode == 0, result.stderr
-        counts = re.search(
-            r"mpexamples: (\d+) example run\(s\), (\d+) from the cache", result.stdout
-        )
-        return int(counts[1]), int(counts[2])
+        counts = self.report()["counts"]
+        return counts["executed"], counts["cached"]
+
+    def report(self) -> dict:
+        """What the last build ran: its ``example-runs.json`` (counts and records)."""
+        return json.loads((self.root / "docs/_build/doctrees/example-runs.json").read_text())
 
     def pytest_command(self, *args: str) -> list[str]:
         """Pytest on this project's examples, with the plugin of ``mpexamples``.

@@ -731,7 +731,6 @@ def test_traceback_names_the_exception_each_traceback_ends_with():
         ("---\na\n(no output)\n", "demo.expect:3: '(no output)' must be the whole body"),
         ("---\n(optional) ...\n", "demo.expect:2: '...' takes no prefix but start methods"),
         ("---\n", "demo.expect:1: the body below '---' is empty; write '(no output)'"),
-        ("run: alone\n---\na\n", "known keys: exit, timeout, start-methods, traceback, distinct"),
     ],
 )
 def test_malformed_new_syntax_names_file_and_line(source, message):

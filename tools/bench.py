@@ -7,28 +7,59 @@ of ``--repeat`` runs.  Builds work on copies of the site in a temporary
 folder, so the work tree is never touched.
 
 The exit status is 1 if a correctness check fails (a rebuild ran the wrong
-number of examples, an edit did not show, a build or test failed).  Missed
-speed targets are reported, not failed: timings are not tests.
+number of examples, an edit did not show, a build or test failed, a clean
+build ran an example twice under the same start method).  Missed speed
+targets are reported, not failed: timings are not tests.  What a build ran
+is read from its report of runs (``<doctreedir>/example-runs.json``).
+
+The clean build's limit.  Examples mostly sleep, so with few of them the
+clean build is bounded by the longest; with many, by CPU: every spawn
+worker is a fresh interpreter.  So the limit is::
+
+    floor + max(longest run, CPU seconds of all runs / cores) + runs made alone
+
+``floor`` is the no-execution build (Sphinx alone), ``longest run`` the
+longest example run alone (not counting those marked ``run: alone``), and
+``runs made alone`` the durations of the build's runs that held the lone
+lock (``run: alone``, or a failure re-run alone), which nothing overlaps.
+The CPU seconds of all runs are the CPU time of the clean build's whole
+process tree minus the no-execution build's.  The CPU time of a tree is the
+delta of ``getrusage(RUSAGE_CHILDREN)`` around its ``subprocess.run``: it
+counts every descendant that was waited for, since a parent's wait adds the
+child's own reaped children; an orphan is reaped by the build (it is the
+examples' subreaper), and the bench is a subreaper too, reaping what the
+build leaves, so orphans count as well.  The scaling rows build the site
+with each example copied 4 and 16 times (renamed, each copy with its
+expectation, on copied pages), and report CPU utilisation, CPU seconds /
+(wall seconds x cores): where CPU is the bound, the cores should stay busy.
+Beside it, the share of the whole machine's CPU time left idle during the
+build (``/proc/stat``): low use with the machine idle means the build left
+cores unused; with the machine busy, other programs had them.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from types import SimpleNamespace
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "docs" / "_ext"))
 
-from mpexamples import expect, runner  # noqa: E402
+from mpexamples import expect, processes, runner  # noqa: E402
 from mpexamples.example import Example, find_examples  # noqa: E402
 from mpexamples.layout import has_expectation  # noqa: E402
 
@@ -38,7 +69,46 @@ BLOCK = re.compile(
     r"^(?P<fence>```+)\{example\}[ \t]+(?P<path>\S+)\n(?P<options>(?::.*\n)*)(?P=fence)[ \t]*$",
     re.M,
 )
-RUNS = re.compile(r"mpexamples: (\d+) example run\(s\), (\d+) from the cache")
+REPORT = "docs/_build/doctrees/example-runs.json"  # the build's report of runs
+SCALES = (1, 4, 16)  # copies of each example in the scaling rows
+CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+@dataclass(frozen=True)
+class Build:
+    """One timed build: wall and CPU seconds (whole process tree), and its report."""
+
+    wall: float
+    cpu: float
+    report: dict | None = None
+    idle: float = float("nan")  # share of the machine's CPU time left idle meanwhile
+
+    def span(self) -> float:
+        """Seconds from the first run's start to the last run's end."""
+        ran = [r for r in (self.report["records"] if self.report else []) if not r["cached"]]
+        return max(r["end"] for r in ran) - min(r["start"] for r in ran) if ran else 0.0
+
+    def alone_seconds(self) -> float:
+        """Seconds of runs that held the lone lock: nothing overlapped them."""
+        records = self.report["records"] if self.report else []
+        return sum(r["duration"] for r in records if r["alone"])
+
+
+def medians(builds: list[Build]) -> Build:
+    """The median wall and CPU seconds; the report of the median-wall build."""
+    middle = sorted(builds, key=lambda b: b.wall)[len(builds) // 2]
+    cpu = statistics.median(b.cpu for b in builds)
+    idle = statistics.median(b.idle for b in builds)
+    return Build(statistics.median(b.wall for b in builds), cpu, middle.report, idle)
+
+
+def cpu_ticks() -> tuple[int, int]:
+    """(idle, total) CPU ticks of the whole machine so far (Linux; else zeros)."""
+    try:
+        fields = [int(n) for n in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+    except (OSError, ValueError):
+        return 0, 0
+    return fields[3] + fields[4], sum(fields[:8])  # idle + iowait; without guest time
 
 
 def main() -> int:
@@ -55,25 +125,37 @@ class Bench:
     def __init__(self, tmp: Path, repeat: int) -> None:
         self.tmp, self.repeat = tmp, repeat
         self.rows: list[tuple[str, str, str, bool]] = []
+        self.marked_alone: set[str] = set()
+        self.longest = 0.0
         self.broken: list[str] = []
 
     def run(self) -> int:
+        processes.become_subreaper()  # orphans of a build are reaped here, and counted
         durations = self.serial_runs()
-        longest = max(d for (_, method), d in durations.items() if method == BUILD_METHOD)
+        self.longest = max(
+            (
+                d
+                for (name, method), d in durations.items()
+                if method == BUILD_METHOD and name not in self.marked_alone
+            ),
+            default=0.0,
+        )
         serial = sum(durations.values())
         print(f"{len(durations)} example runs, one after another: {serial:.2f} s in all; "
-              f"the longest under {BUILD_METHOD}: {longest:.2f} s (medians)")  # fmt: skip
+              f"the longest under {BUILD_METHOD}: {self.longest:.2f} s (medians)")  # fmt: skip
 
-        noexec = self.median(lambda: self.build(self.copy("noexec"), "noexec"))
-        clean = self.median(lambda: self.build(self.copy("clean")))
+        scaled = {copies: self.scaled(copies) for copies in SCALES}
+        noexec, clean = scaled[1]
         self.ratio("clean build / (no-execution build + longest example)",
-                   clean, noexec + longest, 1.25)  # fmt: skip
+                   clean.wall, noexec.wall + self.longest, 1.25)  # fmt: skip
+        for copies, (noexec_k, clean_k) in scaled.items():
+            self.limit_row(copies, noexec_k, clean_k)
 
         site, plain = self.copy("rebuild"), self.copy("noexec-rebuild")
         self.build(site)
         self.build(plain, "noexec")
-        rebuild = self.median(lambda: self.build(site, runs=0))
-        plain_rebuild = self.median(lambda: self.build(plain, "noexec"))
+        rebuild = self.median(lambda: self.build(site, runs=0).wall)
+        plain_rebuild = self.median(lambda: self.build(plain, "noexec").wall)
         self.ratio("no-change rebuild (runs 0) / no-execution rebuild",
                    rebuild, plain_rebuild, 1.2)  # fmt: skip
         self.edit_one(site)
@@ -81,8 +163,9 @@ class Bench:
         suite = self.median(self.test_suite)
         self.ratio("example test suite wall time / serial sum of runs", suite, serial, 0.3)
 
-        other = self.median(lambda: self.build(self.copy("programoutput"), "programoutput"))
-        self.ratio("clean build / sphinxcontrib-programoutput clean build", clean, other, 0.5)
+        other = self.median(lambda: self.build(self.copy("programoutput"), "programoutput").wall)
+        self.ratio("clean build / sphinxcontrib-programoutput clean build", clean.wall, other, 0.5)
+        self.scaling_table(scaled)
         return self.run_checker()
 
     def run_checker(self) -> int:
@@ -98,6 +181,8 @@ class Bench:
         for path in filter(has_expectation, find_examples(ROOT / "examples")):  # not helpers
             example = Example.at(path, ROOT)
             expectation = example.expectation()
+            if expectation.alone:  # run after the others: the limit adds it on its own
+                self.marked_alone.add(example.name)
             for method in example.start_methods(expectation):
                 durations[example.name, method] = self.median(
                     lambda example=example, method=method: self.one_run(example, method)
@@ -113,8 +198,8 @@ class Bench:
     def median(self, measure) -> float:
         return statistics.median(measure() for _ in range(self.repeat))
 
-    def build(self, site: Path, stand_in: str | None = None, runs: int | None = None) -> float:
-        """Time one sphinx-build; ``stand_in`` replaces mpexamples."""
+    def build(self, site: Path, stand_in: str | None = None, runs: int | None = None) -> Build:
+        """Time one sphinx-build, wall and CPU; ``stand_in`` replaces mpexamples."""
         command = [sys.executable, "-m", "sphinx", "-b", "html", "-W", "docs", "docs/_build/html"]
         command += ["-d", "docs/_build/doctrees"]
         env = {**os.environ, "PYTHONPATH": str(Path(__file__).parent)}
@@ -124,18 +209,76 @@ class Bench:
         if stand_in == "programoutput":  # the same start method as ours, set the same way
             env["PYTHONPATH"] += os.pathsep + str(runner.SITE_DIR)
             env[runner.START_METHOD_VARIABLE] = BUILD_METHOD
+        (site / REPORT).unlink(missing_ok=True)
+        before, ticks = resource.getrusage(resource.RUSAGE_CHILDREN), cpu_ticks()
         started = time.perf_counter()
         result = subprocess.run(command, cwd=site, env=env, capture_output=True, text=True)
         elapsed = time.perf_counter() - started
+        idle, total = (now - then for now, then in zip(cpu_ticks(), ticks, strict=True))
+        reap_orphans()
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
         if result.returncode:
             self.broken.append(f"build in {site} failed:\n{result.stderr}")
-        if runs is not None:
-            counted = RUNS.search(result.stdout)
-            if not counted or int(counted[1]) != runs:
-                self.broken.append(
-                    f"expected {runs} example runs, log says: {counted and counted[0]}"
-                )
-        return elapsed
+        report = None if stand_in else json.loads((site / REPORT).read_text())
+        if runs is not None and report["counts"]["executed"] != runs:
+            self.broken.append(f"expected {runs} example runs, the build ran {report['counts']}")
+        if report:
+            self.check_once(report, site)
+        return Build(elapsed, cpu, report, idle / total if total else float("nan"))
+
+    def check_once(self, report: dict, site: Path) -> None:
+        """No example ran twice under one start method (a failure re-run alone aside)."""
+        first = Counter(
+            (r["example"], r["method"])
+            for r in report["records"]
+            if not r["cached"] and not r["rerun_alone"]
+        )
+        twice = sorted(f"{name}::{method}" for (name, method), n in first.items() if n > 1)
+        if twice:
+            self.broken.append(f"build in {site} ran these more than once: {twice}")
+
+    def scaled(self, copies: int) -> tuple[Build, Build]:
+        """The no-execution and clean builds of the site with ``copies`` of each example."""
+        noexec = medians([self.build(self.copy("noexec", copies), "noexec") for _ in self.times])
+        clean = medians([self.build(self.copy("clean", copies)) for _ in self.times])
+        return noexec, clean
+
+    @property
+    def times(self) -> range:
+        return range(self.repeat)
+
+    def limit(self, noexec: Build, clean: Build) -> tuple[float, float]:
+        """The clean build's limit (see the module docstring), and the runs' CPU seconds."""
+        runs_cpu = max(clean.cpu - noexec.cpu, 0.0)
+        return noexec.wall + max(self.longest, runs_cpu / CORES) + clean.alone_seconds(), runs_cpu
+
+    def limit_row(self, copies: int, noexec: Build, clean: Build) -> None:
+        limit, _ = self.limit(noexec, clean)
+        examples = clean.report["counts"]["executed"] if clean.report else 0
+        what = (
+            f"clean build, {copies}x examples ({examples} runs) / "
+            "(floor + max(longest, runs' CPU / cores) + runs alone)"
+        )
+        self.ratio(what, clean.wall, limit, 1.25)
+
+    def scaling_table(self, scaled: dict[int, tuple[Build, Build]]) -> None:
+        """The scaling rows in full: where each clean build's time went."""
+        print(f"\nscaling (seconds, medians of {self.repeat}; {CORES} cores):")
+        print(
+            "copies  runs   wall     CPU  runs' CPU  floor  alone  limit  ratio  CPU use  "
+            "machine idle  runs' span"
+        )
+        for copies, (noexec, clean) in scaled.items():
+            limit, runs_cpu = self.limit(noexec, clean)
+            runs = clean.report["counts"]["executed"] if clean.report else 0
+            use = clean.cpu / (clean.wall * CORES)
+            print(
+                f"{copies:>5}x  {runs:>4}  {clean.wall:>5.2f}  {clean.cpu:>6.2f}  {runs_cpu:>9.2f}  "
+                f"{noexec.wall:>5.2f}  {clean.alone_seconds():>5.2f}  {limit:>5.2f}  "
+                f"{clean.wall / limit:>5.2f}  {use:>7.0%}  {clean.idle:>12.0%}  "
+                f"{clean.span():>10.2f}"
+            )
 
     def edit_one(self, site: Path) -> None:
         example = site / EDITED
@@ -187,7 +330,8 @@ class Bench:
 
     # -- sites and report -----------------------------------------------------
 
-    def copy(self, name: str) -> Path:
+    def copy(self, name: str, copies: int = 1) -> Path:
+        """A copy of the site; with ``copies``, each example that many times."""
         site = self.tmp / f"{name}-{time.monotonic_ns()}"
         ignore = shutil.ignore_patterns("_build", "__pycache__")
         shutil.copytree(ROOT / "docs", site / "docs", ignore=ignore)
@@ -196,6 +340,8 @@ class Bench:
         if name == "programoutput":
             for page in (site / "docs").glob("*.md"):
                 page.write_text(BLOCK.sub(programoutput_directive, page.read_text()))
+        for number in range(2, copies + 1):
+            copy_examples(site, number)
         return site
 
     def ratio(self, what: str, value: float, base: float, target: float) -> None:
@@ -212,6 +358,54 @@ class Bench:
               f"{os.cpu_count()} cores)")  # fmt: skip
         for problem in self.broken:
             print(f"\nBROKEN: {problem}")
+
+
+def copy_examples(site: Path, number: int) -> None:
+    """Copy every example of ``site`` as ``<name>_c<number>.py``, on copied pages.
+
+    Each copy gets its expectation, with the example's file name renamed in
+    it too; a page ``copy<number>_<page>.md`` shows the copies of the
+    examples its original shows, with the same options, and a hidden
+    toctree on the index lists it.
+    """
+    suffix = f"_c{number}"
+    for path in find_examples(site / "examples"):
+        if path.stem.rpartition("_c")[2].isdigit():  # a copy already
+            continue
+        rename = partial(re.sub, rf"\b{re.escape(path.name)}\b", f"{path.stem}{suffix}.py")
+        path.with_name(f"{path.stem}{suffix}.py").write_text(path.read_text())
+        expectation = path.with_suffix(".expect")
+        if expectation.exists():
+            target = expectation.with_name(f"{path.stem}{suffix}.expect")
+            target.write_text(rename(expectation.read_text()))
+    pages = []
+    for page in sorted((site / "docs").glob("*.md")):
+        blocks = [renamed_block(match, suffix) for match in BLOCK.finditer(page.read_text())]
+        if blocks and not page.stem.startswith("copy"):
+            pages.append(f"copy{number}_{page.stem}")
+            text = f"# {page.stem} (copy {number})\n\n" + "\n\n".join(blocks) + "\n"
+            (site / "docs" / f"{pages[-1]}.md").write_text(text)
+    with (site / "docs" / "index.md").open("a") as index:
+        index.write("\n```{toctree}\n:hidden:\n\n" + "\n".join(pages) + "\n```\n")
+
+
+def renamed_block(match: re.Match, suffix: str) -> str:
+    path = match["path"].removesuffix(".py") + suffix + ".py"
+    return f"{match['fence']}{{example}} {path}\n{match['options']}{match['fence']}"
+
+
+def reap_orphans() -> None:
+    """Reap the bench's adopted children that have ended (it is their subreaper).
+
+    Only between builds, when no ``subprocess`` child of ours is running.
+    """
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
 
 
 def programoutput_directive(match: re.Match) -> str:

@@ -12,12 +12,14 @@ guarantee rests on a 1 s margin (``fixture_margin``) beside 15 busy spawn
 examples; ``--margin-tests`` runs pytest N times on the same examples.  Both
 report failures per run, and every mode reports how many failures that
 overlapped other runs were re-run alone, and how many of those then passed
-(the ``mpexamples:`` summary line of each build or pytest run).
+(read from each build's ``example-runs.json`` and each pytest run's
+``--example-report``).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -33,7 +35,6 @@ FIXTURES = ROOT / "tests" / "fixtures" / "examples"
 SUMMARY = re.compile(r"^(?:FAILED|ERROR) (\S+)", re.M)
 SUITE = (["examples"], ["-n", "6", "tests"])  # as in tox.ini
 TOTALS = re.compile(r"^=* ?(.*(?:passed|failed|error).*?) in [\d.]+s", re.M)
-RERUNS = re.compile(r"mpexamples: .*?(\d+) failure\(s\) re-run alone \((\d+) passed alone\)")
 BUILD_FAILURE = re.compile(r"example (\S+) failed under the '(\w+)' start method")
 NEIGHBOURS = 15
 #: Where the output of each failed run is kept.
@@ -65,7 +66,10 @@ def main() -> int:
                     run = build if args.builds else margin_tests
                     results = [run(site, number, failures)]
                 else:
-                    results = [suite_part(command, number, failures) for command in SUITE]
+                    results = [
+                        suite_part(command, number, failures, Path(tmp) / f"report-{number}.json")
+                        for command in SUITE
+                    ]
                 failed_runs += any(failed for _, failed, _ in results)
                 for _, _, counts in results:
                     rerun, passed_alone = rerun + counts[0], passed_alone + counts[1]
@@ -89,16 +93,20 @@ def main() -> int:
     return 1 if failed_runs else 0
 
 
-def suite_part(command: list[str], number: int, failures: Counter[str], plugin: bool = False):
+def suite_part(
+    command: list[str], number: int, failures: Counter[str], report: Path, plugin: bool = False
+):
     """One pytest command: (totals, failed, (re-run alone, passed alone))."""
-    result = python("-m", "pytest", "-q", "-rfE", *command, plugin=plugin)
+    report.unlink(missing_ok=True)
+    options = ["-q", "-rfE", "--example-report", str(report)]
+    result = python("-m", "pytest", *options, *command, plugin=plugin)
     keep_if_failed(result, number)
     totals = TOTALS.search(result.stdout)
     text = totals[1] if totals else f"pytest exited {result.returncode}"
     failures.update(SUMMARY.findall(result.stdout))
     if result.returncode and not SUMMARY.search(result.stdout):  # a collection or internal error
         failures[f"(run {number}: {' '.join(command)}: {text})"] += 1
-    return text, bool(result.returncode), reruns(result.stdout)
+    return text, bool(result.returncode), reruns(report)
 
 
 def keep_if_failed(result: subprocess.CompletedProcess[str], number: int) -> None:
@@ -131,13 +139,23 @@ def margin_site(root: Path) -> Path:
 
 def build(site: Path, number: int, failures: Counter[str]):
     """One default build of ``site``: (what it said, failed, (re-run alone, passed alone))."""
-    result = python("-m", "sphinx", "-b", "html", "docs", "docs/_build/html", cwd=site, plugin=True)
+    command = [
+        "-m",
+        "sphinx",
+        "-b",
+        "html",
+        "-d",
+        "docs/_build/doctrees",
+        "docs",
+        "docs/_build/html",
+    ]
+    result = python(*command, cwd=site, plugin=True)
     keep_if_failed(result, number)
     failed = [f"{name}::{method}" for name, method in BUILD_FAILURE.findall(result.stderr)]
     failures.update(failed)
     if result.returncode and not failed:
         failures[f"(run {number}: build exited {result.returncode})"] += 1
-    counts = reruns(result.stdout)
+    counts = reruns(site / "docs/_build/doctrees/example-runs.json")
     text = f"{'failed' if result.returncode else 'passed'} ({len(failed)} example(s) failed)"
     return text, bool(result.returncode), counts
 
@@ -150,6 +168,7 @@ def margin_tests(site: Path, number: int, failures: Counter[str]):
          "-p", "no:xdist", examples],
         number,
         failures,
+        site / "report.json",
         plugin=True,
     )  # fmt: skip
 
@@ -162,10 +181,17 @@ def python(*args: str, cwd: Path = ROOT, plugin: bool = False) -> subprocess.Com
     return subprocess.run([sys.executable, *args], cwd=cwd, env=env, capture_output=True, text=True)
 
 
-def reruns(output: str) -> tuple[int, int]:
-    """(failures re-run alone, of them passed) from an ``mpexamples:`` summary line."""
-    counts = RERUNS.search(output)
-    return (int(counts[1]), int(counts[2])) if counts else (0, 0)
+def reruns(report: Path) -> tuple[int, int]:
+    """(failures re-run alone, of them passed), from a build's or pytest's report of runs.
+
+    No report (the run crashed before writing it): none counted; the run's
+    failure is reported anyway.
+    """
+    try:
+        counts = json.loads(report.read_text())["counts"]
+    except (OSError, ValueError, KeyError):
+        return 0, 0
+    return counts["rerun_alone"], counts["passed_alone"]
 
 
 def start_hogs() -> list[subprocess.Popen]:

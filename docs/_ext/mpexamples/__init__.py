@@ -60,7 +60,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
         "env",
         str,
     )
-    # How many examples run at once; None: 8 per core, at most 32 (they mostly sleep).
+    # How many examples run at once; None: 16 per core, at most 32 (they mostly sleep).
     app.add_config_value("example_jobs", None, "", (int, type(None)))
     # str, and a list default: so that -D values reach config.validate as given.
     app.add_config_value("example_cache", True, "", (bool, str))

@@ -20,6 +20,8 @@ class Verdict:
     result: runner.RunResult
     problem: str | None
     overlapped: bool = False  # other runs of its session ran meanwhile
+    started: float = 0.0  # wall clock (time.time()) while it held the lock; 0: not run here
+    ended: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -97,7 +99,8 @@ class Example:
                 start_method=start_method,
                 timeout=expectation.timeout,
             )
-        return Verdict(result, expect.check(expectation, result), run.overlapped)
+        problem = expect.check(expectation, result)
+        return Verdict(result, problem, run.overlapped, run.started, run.ended)
 
 
 def _available_start_methods() -> list[str]:

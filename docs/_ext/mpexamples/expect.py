@@ -206,6 +206,7 @@ class Expectation:
     #: ``(no output)``: its line number (0: the body describes lines).
     no_output: int = 0
     body: tuple[str, ...] = field(default=(), repr=False)
+    alone: bool = False  # ``run: alone``: no other example runs meanwhile
     #: Per body line: the methods it exists under (None: all) and how the
     #: report's diff shows it.
     layout: tuple[tuple[frozenset[str] | None, tuple[str, ...]], ...] = field(
@@ -428,6 +429,13 @@ def _values_of(value: str, where: str, key: str) -> dict:
     return {"values": (ValueCount(name, low, high, value, lineno),)}
 
 
+def _run(value: str, where: str, key: str) -> dict:
+    """``run: alone``: no other example runs meanwhile."""
+    if value != "alone":
+        raise ExpectationError(f"{where}: the only value of run is 'alone'")
+    return {"alone": True}
+
+
 #: Header keys and their readers; each returns fields of :class:`Expectation`.
 #: A reader of ``values of NAME`` gets the whole key.
 HEADER_KEYS: dict[str, Callable[[str, str, str], dict]] = {
@@ -437,6 +445,7 @@ HEADER_KEYS: dict[str, Callable[[str, str, str], dict]] = {
     "traceback": _traceback,
     "distinct": _distinct,
     "values of": _values_of,
+    "run": _run,
 }
 
 

@@ -110,9 +110,14 @@ class Lock:
 
 
 class Run:
-    """One run in a session; ``overlapped`` is final once the run is over."""
+    """One run in a session; ``overlapped`` is final once the run is over.
+
+    ``started`` and ``ended`` are wall-clock times (``time.time()``) taken
+    while the lock is held: the run's interval, without its wait for the lock.
+    """
 
     overlapped = False
+    started = ended = 0.0
 
 
 class Session:
@@ -132,18 +137,25 @@ class Session:
         """Hold the lock (exclusively if ``alone``) and note who overlaps this run."""
         run = Run()
         with self.lock.held(alone):
-            if alone or not POSIX:  # nothing of the session can overlap it
+            run.started = time.time()
+            try:
+                yield from self._note_overlaps(run, alone)
+            finally:
+                run.ended = time.time()
+
+    def _note_overlaps(self, run: Run, alone: bool) -> Iterator[Run]:
+        if alone or not POSIX:  # nothing of the session can overlap it
+            yield run
+            return
+        folder = _folder(self.folder)
+        mine = folder / f"{self.name}.{os.getpid()}.{next(_numbers)}"
+        with _flocked(mine, fcntl.LOCK_EX) as fd:
+            try:
+                run.overlapped = self._mark_running(mine)
                 yield run
-                return
-            folder = _folder(self.folder)
-            mine = folder / f"{self.name}.{os.getpid()}.{next(_numbers)}"
-            with _flocked(mine, fcntl.LOCK_EX) as fd:
-                try:
-                    run.overlapped = self._mark_running(mine)
-                    yield run
-                    run.overlapped = run.overlapped or os.fstat(fd).st_size > 0
-                finally:
-                    mine.unlink(missing_ok=True)  # before unlocking: no one marks it now
+                run.overlapped = run.overlapped or os.fstat(fd).st_size > 0
+            finally:
+                mine.unlink(missing_ok=True)  # before unlocking: no one marks it now
 
     def _mark_running(self, mine: Path) -> bool:
         """Mark the session's other runs still going; True if there is one."""

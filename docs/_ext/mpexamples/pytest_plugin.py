@@ -16,7 +16,10 @@ run starts at once, ``--example-jobs`` at a time, each in its own process,
 as the build does; each test then reports its own run.  Under pytest-xdist
 each worker runs its tests one by one instead.  Either way a failure that
 other runs of the session overlapped is run again alone (see
-``mpexamples.schedule``), and the terminal summary counts these.
+``mpexamples.schedule``), and the terminal summary counts these.  An
+example whose expectation says ``run: alone`` always runs alone.
+``--example-report PATH`` writes every run's record as JSON (the xdist
+controller writes its workers' records, merged).
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ RUNS = pytest.StashKey[Runs]()
 LAYOUT = pytest.StashKey[Layout]()
 IMPORTERS = pytest.StashKey[dict[Path, list[str]]]()
 COUNTS = "mpexamples_counts"  # what an xdist worker reports to the controller
+RECORDS = "mpexamples_records"  # and its runs' records
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -55,7 +59,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--example-jobs",
         type=int,
         default=default_jobs(),
-        help="how many example runs go at once (default: 8 per core, at most 32)",
+        help="how many example runs go at once (default: 16 per core, at most 32)",
+    )
+    group.addoption(
+        "--example-report",
+        metavar="PATH",
+        help="write what ran (counts and a record per run) to PATH as JSON",
     )
     parser.addini(
         "example_dir",
@@ -164,20 +173,25 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    """An xdist worker hands its counts of runs to the controller."""
-    runs = session.config.stash.get(RUNS, None)
-    if runs and hasattr(session.config, "workeroutput"):
-        session.config.workeroutput[COUNTS] = runs.counts()
+    """An xdist worker hands its runs to the controller; the controller writes the report."""
+    config = session.config
+    runs = config.stash.get(RUNS, None)
+    if hasattr(config, "workeroutput"):
+        if runs:
+            config.workeroutput[COUNTS] = runs.counts()
+            config.workeroutput[RECORDS] = runs.report()["records"]
+    elif path := config.getoption("--example-report"):
+        (runs or Runs(cache=None, jobs=1)).write_report(Path(path).resolve())
 
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_testnodedown(node: Any, error: object) -> None:
-    counts = getattr(node, "workeroutput", {}).get(COUNTS)
-    if counts:
+    output = getattr(node, "workeroutput", {})
+    if counts := output.get(COUNTS):
         config = node.config
         if RUNS not in config.stash:
             config.stash[RUNS] = Runs(cache=None, jobs=1)
-        config.stash[RUNS].add(counts)
+        config.stash[RUNS].add(counts, output.get(RECORDS, []))
 
 
 def pytest_terminal_summary(

@@ -488,10 +488,16 @@ def run_ahead(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
     _build(app).runs.prerun(list(jobs.values()))
 
 
+#: What the build ran, as data (``Runs.report``), written in the doctree folder.
+REPORT = "example-runs.json"
+
+
 def log_runs(app: Sphinx, exception: Exception | None) -> None:
+    """Log the counts of runs, and write every run's record to ``<doctreedir>/example-runs.json``."""
     build = getattr(app.builder, _BUILD_RUN, None)
     if build:
         logger.info("mpexamples: %s", build.runs.summary())
+        build.runs.write_report(Path(app.doctreedir) / REPORT)
 
 
 # -- per-document state, safe for parallel reads ---------------------------
