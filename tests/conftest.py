@@ -62,21 +62,25 @@ class Project:
         """What the last build ran: its ``example-runs.json`` (counts and records)."""
         return json.loads((self.root / "docs/_build/doctrees/example-runs.json").read_text())
 
-    def pytest_command(self, *args: str) -> list[str]:
-        """Pytest on this project's examples, with the plugin of ``mpexamples``.
+    def pytest_command(self, *args: str, target: Path | None = None) -> list[str]:
+        """Pytest on this project's examples (or ``target``), with the plugin of ``mpexamples``.
 
         The project lies outside this repository, so the plugin is loaded by
         module name (see ``PLUGIN_PATH``) with the options a checkout would use.
         """
+        examples = self.root / "examples"
         return [
             "-m", "pytest", "-p", PLUGIN, "-c", str(ROOT / "pyproject.toml"),
-            "--example-dir", str(self.root / "examples"), str(self.root / "examples"), *args,
+            "--example-dir", str(examples), str(target or examples), *args,
         ]  # fmt: skip
 
-    def pytest(self, *args: str, workers: int = 0) -> subprocess.CompletedProcess[str]:
+    def pytest(
+        self, *args: str, workers: int = 0, target: Path | None = None
+    ) -> subprocess.CompletedProcess[str]:
         """Pytest in one process, or with pytest-xdist ``workers``."""
         spread = ["-n", str(workers)] if workers else ["-p", "no:xdist"]
-        return run_python(*self.pytest_command(*spread, *args), cwd=ROOT, PYTHONPATH=PLUGIN_PATH)
+        command = self.pytest_command(*spread, *args, target=target)
+        return run_python(*command, cwd=ROOT, PYTHONPATH=PLUGIN_PATH)
 
 
 def sphinx_build(argv: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:

@@ -93,6 +93,15 @@ def test_pytest_runs_the_pair_and_fails_a_lone_file(project):
     ], result.stdout
     assert "fixture_pair_worker" not in result.stdout.replace("in module fixture_pair_worker", "")
     assert lone_message("examples/lone.py") in result.stdout
+    # Named on the command line, the helper is a collection error that says
+    # what to name instead, not pytest's bare "not found".
+    named = project.pytest(target=project.root / "examples" / "fixture_pair_worker.py")
+    assert named.returncode == 2, named.stdout
+    assert (
+        "examples/fixture_pair_worker.py is a helper module, not an example (it has no "
+        ".expect): it runs as part of examples/fixture_pair_main.py; name that instead"
+    ) in named.stdout
+    assert "Traceback" not in named.stdout + named.stderr
 
 
 def test_a_page_showing_a_helper_that_got_an_expectation_is_read_again(tmp_path):

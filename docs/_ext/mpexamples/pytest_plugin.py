@@ -104,11 +104,34 @@ def pytest_collect_file(
     if file_path.suffix == ".py":
         if has_expectation(file_path):
             kept.append(ExampleFile.from_parent(parent, path=file_path))
-        elif not _importers(parent.config).get(file_path.resolve()):
+        elif not (importers := _importers(parent.config).get(file_path.resolve())):
             kept.append(LoneModule.from_parent(parent, path=file_path))
+        elif _named(parent.config, file_path):
+            kept.append(NamedHelper.from_parent(parent, path=file_path, importers=importers))
     elif file_path.suffix == ".expect" and not file_path.with_suffix(".py").is_file():
         kept.append(StrayExpectation.from_parent(parent, path=file_path))
     return kept
+
+
+def _named(config: pytest.Config, path: Path) -> bool:
+    """Was ``path`` itself named on the command line?"""
+    here = config.invocation_params.dir
+    return any((here / arg.split("::")[0]).resolve() == path.resolve() for arg in config.args)
+
+
+class NamedHelper(pytest.File):
+    """A helper named on the command line: a collection error says what to name."""
+
+    def __init__(self, *, importers: list[str], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.importers = importers
+
+    def collect(self) -> Iterator[pytest.Item]:
+        name = self.config.stash[LAYOUT].name(self.path)
+        raise self.CollectError(
+            f"{name} is a helper module, not an example (it has no .expect): it runs "
+            f"as part of {', '.join(self.importers)}; name that instead"
+        )
 
 
 class ExampleFile(pytest.File):
