@@ -37,7 +37,7 @@ import signal
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Literal, Protocol, TypedDict, TypeVar
 
 #: ``{name}`` in a body line matches one of these.  They are deliberately
 #: typed: ``{pid}`` accepts a PID and nothing else.
@@ -223,13 +223,13 @@ class Expectation:
             elif isinstance(item, Group):
                 patterns = _resolve(item.patterns, method)
                 if patterns:  # a group left empty matches an empty block: nothing
-                    items.append(Group(tuple(patterns), item.lineno))  # type: ignore[arg-type]
+                    items.append(Group(tuple(patterns), item.lineno))
             elif isinstance(item, Strands):
                 strands = tuple(tuple(_resolve(strand, method)) for strand in item.strands)
                 items.append(Strands(strands, item.lineno))
             else:
                 items += _resolve([item], method)
-        return tuple(items), tuple(_resolve(self.never, method))  # type: ignore[arg-type]
+        return tuple(items), tuple(_resolve(self.never, method))
 
     def rendered(self, method: str) -> list[str]:
         """The body as the report's diff shows it under ``method``."""
@@ -241,8 +241,14 @@ class Expectation:
         ]
 
 
-def _resolve(items: Sequence[Pattern | Skip], method: str) -> list[Pattern | Skip]:
-    resolved: list[Pattern | Skip] = []
+#: What :func:`_resolve` takes: patterns stay patterns.
+_Line = TypeVar("_Line", Pattern, Pattern | Skip)
+
+
+def _resolve(items: Sequence[_Line], method: str) -> list[_Line]:
+    """``items`` under ``method``: other methods' lines left out, repeat counts
+    written out."""
+    resolved: list[_Line] = []
     for item in items:
         if item.methods is not None and method not in item.methods:
             continue
@@ -251,13 +257,21 @@ def _resolve(items: Sequence[Pattern | Skip], method: str) -> list[Pattern | Ski
 
 
 class Outcome(Protocol):
-    """What :func:`check` needs from a run (``runner.RunResult`` has it)."""
+    """What :func:`check` needs from a run (``runner.RunResult`` has it).
 
-    output: str
-    returncode: int | None
-    timed_out: bool
-    timeout: float
-    start_method: str
+    Read-only properties, so a frozen dataclass satisfies it.
+    """
+
+    @property
+    def output(self) -> str: ...
+    @property
+    def returncode(self) -> int | None: ...
+    @property
+    def timed_out(self) -> bool: ...
+    @property
+    def timeout(self) -> float: ...
+    @property
+    def start_method(self) -> str: ...
 
 
 def expectation_path(example: Path) -> Path:
@@ -345,7 +359,22 @@ def parse(source: str, path: Path) -> Expectation:
 # -- the header -------------------------------------------------------------
 
 
-def _exit(value: str, where: str, key: str) -> dict:
+class HeaderFields(TypedDict, total=False):
+    """The fields of :class:`Expectation` that the header (and ``(no output)``) set."""
+
+    exit_code: int
+    timeout: float
+    start_methods: tuple[str, ...]
+    traceback: bool
+    exceptions: tuple[str, ...]
+    distinct: tuple[str, ...]
+    distinct_line: int
+    values: tuple[ValueCount, ...]
+    alone: bool
+    no_output: int
+
+
+def _exit(value: str, where: str, key: str) -> HeaderFields:
     """``exit: 1``, or death by a signal: ``exit: -9`` or ``exit: SIGKILL``."""
     if value.startswith("SIG"):
         try:
@@ -361,14 +390,14 @@ def _exit(value: str, where: str, key: str) -> dict:
     return {"exit_code": code}
 
 
-def _timeout(value: str, where: str, key: str) -> dict:
+def _timeout(value: str, where: str, key: str) -> HeaderFields:
     timeout = _number(float, value, where, key)
     if not 0 < timeout < math.inf:  # nan fails both
         raise ExpectationError(f"{where}: timeout must be positive and finite")
     return {"timeout": timeout}
 
 
-def _start_methods(value: str, where: str, key: str) -> dict:
+def _start_methods(value: str, where: str, key: str) -> HeaderFields:
     methods = tuple(value.replace(",", " ").split())
     unknown = sorted(set(methods) - set(START_METHODS))
     if unknown or not methods:
@@ -379,7 +408,7 @@ def _start_methods(value: str, where: str, key: str) -> dict:
     return {"start_methods": methods}
 
 
-def _traceback(value: str, where: str, key: str) -> dict:
+def _traceback(value: str, where: str, key: str) -> HeaderFields:
     """``expected``, or the exception each traceback ends with."""
     if value == "expected":
         return {"traceback": True}
@@ -392,7 +421,7 @@ def _traceback(value: str, where: str, key: str) -> dict:
     return {"traceback": True, "exceptions": names}
 
 
-def _distinct(value: str, where: str, key: str) -> dict:
+def _distinct(value: str, where: str, key: str) -> HeaderFields:
     names = tuple(name.strip() for name in value.split(","))
     if len(names) < 2 or len(set(names)) < len(names):
         raise ExpectationError(f"{where}: distinct takes two or more different names")
@@ -407,7 +436,7 @@ def _distinct(value: str, where: str, key: str) -> dict:
 _COUNT = re.compile(r"(at most|at least|exactly) ([0-9]+)|([0-9]+) to ([0-9]+)")
 
 
-def _values_of(value: str, where: str, key: str) -> dict:
+def _values_of(value: str, where: str, key: str) -> HeaderFields:
     """``values of worker: at most 4`` (or ``at least N``, ``exactly N``, ``N to M``)."""
     name = key.removeprefix("values of ").strip().removesuffix("*")
     count = _COUNT.fullmatch(value)
@@ -429,7 +458,7 @@ def _values_of(value: str, where: str, key: str) -> dict:
     return {"values": (ValueCount(name, low, high, value, lineno),)}
 
 
-def _run(value: str, where: str, key: str) -> dict:
+def _run(value: str, where: str, key: str) -> HeaderFields:
     """``run: alone``: no other example runs meanwhile."""
     if value != "alone":
         raise ExpectationError(f"{where}: the only value of run is 'alone'")
@@ -438,7 +467,7 @@ def _run(value: str, where: str, key: str) -> dict:
 
 #: Header keys and their readers; each returns fields of :class:`Expectation`.
 #: A reader of ``values of NAME`` gets the whole key.
-HEADER_KEYS: dict[str, Callable[[str, str, str], dict]] = {
+HEADER_KEYS: dict[str, Callable[[str, str, str], HeaderFields]] = {
     "exit": _exit,
     "timeout": _timeout,
     "start-methods": _start_methods,
@@ -449,8 +478,8 @@ HEADER_KEYS: dict[str, Callable[[str, str, str], dict]] = {
 }
 
 
-def _parse_header(lines: list[str], path: Path) -> dict:
-    header: dict = {}
+def _parse_header(lines: list[str], path: Path) -> HeaderFields:
+    header: HeaderFields = {}
     seen: set[str] = set()
     for lineno, raw in enumerate(lines, 1):
         line = raw.strip()
@@ -469,19 +498,25 @@ def _parse_header(lines: list[str], path: Path) -> dict:
                 name + (" NAME" if name == "values of" else "") for name in HEADER_KEYS
             )
             raise ExpectationError(f"{where}: unknown key {key!r}; known keys: {known}")
-        for name, read in reader(value, where, key).items():
-            header[name] = header.get(name, ()) + read if name == "values" else read
+        fields = reader(value, where, key)
+        # Each 'values of NAME' line adds its count; any other key is given once.
+        if "values" in fields:
+            fields["values"] = header.get("values", ()) + fields["values"]
+        header.update(fields)
     return header
 
 
-def _number(kind: type, value: str, where: str, key: str):
+_Number = TypeVar("_Number", int, float)
+
+
+def _number(kind: type[_Number], value: str, where: str, key: str) -> _Number:
     try:
         return kind(value)
     except ValueError:
         raise ExpectationError(f"{where}: {key} must be a number, got {value!r}") from None
 
 
-def _check_names(header: dict, names: dict[str, tuple[bool, int]], path: Path) -> None:
+def _check_names(header: HeaderFields, names: dict[str, tuple[bool, int]], path: Path) -> None:
     """Every name in a header constraint is captured in the body, as its kind."""
     for name in header.get("distinct", ()):
         if names.get(name, (False,))[0] or name not in names:
@@ -500,6 +535,21 @@ def _check_names(header: dict, names: dict[str, tuple[bool, int]], path: Path) -
 
 # -- the body ---------------------------------------------------------------
 
+#: One body line in the report's layout: the methods it exists under (None:
+#: all) and how the diff shows it.
+_Shown = tuple[frozenset[str] | None, tuple[str, ...]]
+#: Where a pattern line goes: the items, a group, a strand, or the never lines.
+_Lines = list[Item] | list[Pattern] | list[Pattern | Skip]
+
+
+class _Prefixes(TypedDict, total=False):
+    """The prefixes of a body line, each given at most once."""
+
+    optional: bool
+    never: bool
+    repeat: tuple[int, int]
+    methods: frozenset[str]
+
 
 class _Body:
     """The body's lines read into items, never lines and the report's layout."""
@@ -508,14 +558,15 @@ class _Body:
         self.path = path
         self.items: list[Item] = []
         self.never: list[Pattern] = []
-        self.layout: list[tuple[frozenset[str] | None, tuple[str, ...]]] = []
+        self.layout: list[_Shown] = []
         #: Each capture name: whether it collects (``worker*``), and where first seen.
         self.names: dict[str, tuple[bool, int]] = {}
         self.group: list[Pattern] | None = None
         self.strands: list[list[Pattern | Skip]] | None = None
         self.block_line = 0
-        #: Where the last pattern line went, for an ``(or)`` line below it.
-        self.last: list[Pattern] | None = None
+        #: Where the last pattern line went (it is that list's last entry),
+        #: for an ``(or)`` line below it.
+        self.last: _Lines | None = None
 
     def read(self, lines: list[str], first_lineno: int) -> None:
         for lineno, line in enumerate(lines, first_lineno):
@@ -612,21 +663,23 @@ class _Body:
             self.last = self.never
             return
         self._note_names(pattern, where)
-        self._add(pattern, (methods, tuple(copy.shown for copy in pattern.copies())))
-        self.last = self._target()  # type: ignore[assignment]
+        self.last = self._add(pattern, (methods, tuple(copy.shown for copy in pattern.copies())))
 
-    def _target(self) -> list:
+    def _add(self, item: Pattern | Skip, layout: _Shown) -> _Lines:
+        """Add ``item`` where the body is (a group, a strand or the items) and
+        return that list."""
+        self.layout.append(layout)
         if self.group is not None:
+            assert isinstance(item, Pattern), "_line refuses '...' inside a group"
+            self.group.append(item)
             return self.group
         if self.strands is not None:
+            self.strands[-1].append(item)
             return self.strands[-1]
+        self.items.append(item)
         return self.items
 
-    def _add(self, item: Pattern | Skip, layout) -> None:
-        self._target().append(item)
-        self.layout.append(layout)
-
-    def _or(self, text: str, last: list[Pattern] | None, lineno: int, where: str) -> None:
+    def _or(self, text: str, last: _Lines | None, lineno: int, where: str) -> None:
         if last is None:
             raise ExpectationError(f"{where}: '(or)' with no pattern line right above it")
         prefixes, _ = _prefixes(text, where)
@@ -636,6 +689,7 @@ class _Body:
                 f"of the alternation (write {{lparen}} for a literal '(')"
             )
         previous = last[-1]
+        assert isinstance(previous, Pattern), "last ends with the pattern line above"
         alternative = _alternative(text, where)
         pattern = dataclasses.replace(previous, alternatives=(*previous.alternatives, alternative))
         if last is self.never:
@@ -662,16 +716,19 @@ class _Body:
                 )
 
 
-def _prefixes(line: str, where: str) -> tuple[dict, str]:
+def _prefixes(line: str, where: str) -> tuple[_Prefixes, str]:
     """The prefixes at the start of ``line`` (any order, each once) and the rest."""
-    found: dict = {}
+    found: _Prefixes = {}
     while match := _PREFIX.match(line):
         content = match[1]
         repeat = _REPEAT.fullmatch(content)
-        if content in ("optional", "never"):
-            kind, value = content, True
+        prefix: _Prefixes
+        if content == "optional":
+            prefix = {"optional": True}
+        elif content == "never":
+            prefix = {"never": True}
         elif repeat:
-            kind, value = "repeat", _repeat(repeat, where)
+            prefix = {"repeat": _repeat(repeat, where)}
         else:
             methods = [name.strip() for name in content.split(",")]
             if not set(methods) & set(START_METHODS):
@@ -682,10 +739,11 @@ def _prefixes(line: str, where: str) -> tuple[dict, str]:
                     f"{where}: unknown start method(s) {unknown} in ({content}); "
                     f"choose from {list(START_METHODS)}"
                 )
-            kind, value = "methods", frozenset(methods)
+            prefix = {"methods": frozenset(methods)}
+        (kind,) = prefix  # its one key
         if kind in found:
             raise ExpectationError(f"{where}: two {kind} prefixes")
-        found[kind] = value
+        found.update(prefix)
         line = line[match.end() :]
     return found, line
 
@@ -819,7 +877,7 @@ def tracebacks_in(lines: list[str], declared: tuple[str, ...] = ()) -> list[tupl
     naming one of the ``declared`` exceptions is preferred to it, up to the
     next traceback.
     """
-    found: list[list] = []  # [first line, first exception line's name, a declared one]
+    found: list[_Traceback] = []
     chained = False
     for index, line in enumerate(lines):
         start = TRACEBACK.fullmatch(line)
@@ -827,9 +885,10 @@ def tracebacks_in(lines: list[str], declared: tuple[str, ...] = ()) -> list[tupl
             if "|" in start[1]:
                 continue  # a sub-exception of a group: the group's traceback goes on
             if chained and found:
-                found[-1][1:] = [None, None]  # the chain ends with the next one's exception
+                # The chain ends with the next one's exception.
+                found[-1].first = found[-1].declared = None
             else:
-                found.append([index, None, None])
+                found.append(_Traceback(index))
             chained = False
             continue
         if not found:
@@ -839,11 +898,23 @@ def tracebacks_in(lines: list[str], declared: tuple[str, ...] = ()) -> list[tupl
             chained = True
         elif exception := _EXCEPTION.fullmatch(text):
             entry = found[-1]
-            if entry[1] is None:
-                entry[1] = exception[1]
-            if entry[2] is None and any(_same_exception(exception[1], d) for d in declared):
-                entry[2] = exception[1]
-    return [(start, preferred or first) for start, first, preferred in found]
+            if entry.first is None:
+                entry.first = exception[1]
+            if entry.declared is None and any(_same_exception(exception[1], d) for d in declared):
+                entry.declared = exception[1]
+    return [(entry.start, entry.declared or entry.first) for entry in found]
+
+
+@dataclass
+class _Traceback:
+    """A traceback :func:`tracebacks_in` found, while it reads on."""
+
+    #: Its first output line (0-based).
+    start: int
+    #: The name on its first exception line, and on the first that names a
+    #: declared exception.
+    first: str | None = None
+    declared: str | None = None
 
 
 def _same_exception(seen: str, declared: str) -> bool:
@@ -879,6 +950,13 @@ def _exception_problems(
         f"'traceback: {', '.join(declared)}' is declared, but the output has "
         f"{len(found)} traceback(s): {what}{more}"
     ]
+
+
+#: A point of a strands block's dealing: the output line, each strand's state.
+_Node = tuple[int, tuple[int, ...]]
+#: How a dealing reached a node: the node before, the strand that took the
+#: line, and whether a pattern or a ``...`` took it.
+_Dealing = tuple[_Node, int, str]
 
 
 class Checker:
@@ -920,7 +998,7 @@ class Checker:
         self._trail: list[dict[int, int]] = []
         #: Per strands block: each end it reached, and the dealing's last node there.
         self._strand_ends: dict[int, dict[int, tuple[int, tuple[int, ...]]]] = {}
-        self._strand_nodes: dict[int, dict] = {}
+        self._strand_nodes: dict[int, dict[_Node, _Dealing | None]] = {}
         self._strand_failure: dict[int, str] = {}
         self._plans: dict[int, _StrandPlan] = {}
         self._captures = expectation.captures
@@ -1088,7 +1166,7 @@ class Checker:
         dealings from different starts merge once they reach the same one.
         """
         plan = self._plan(block)
-        nodes: dict[tuple[int, tuple[int, ...]], tuple | None] = {}
+        nodes: dict[_Node, _Dealing | None] = {}
         origin: dict[tuple[int, tuple[int, ...]], int] = {}
         ends: dict[int, int] = {}
         finals: dict[int, tuple[int, tuple[int, ...]]] = {}
@@ -1160,8 +1238,7 @@ class Checker:
     def _strand_fits(self, plan: _StrandPlan, strand: int, position: int, index: int) -> bool:
         key = (plan.block.lineno, strand, position, index)
         if key not in self._fits:
-            pattern = plan.block.strands[strand][position]
-            self._fits[key] = self.fits(pattern, self.lines[index])  # type: ignore[arg-type]
+            self._fits[key] = self.fits(plan.pattern(strand, position), self.lines[index])
         return self._fits[key]
 
     def _stuck(self, block: Strands, plan: _StrandPlan, index: int, states: tuple[int, ...]) -> str:
@@ -1220,8 +1297,8 @@ class Checker:
         node = self._strand_ends[block.lineno][end]
         targets = [len(strand) for strand in block.strands]
         taken: list[tuple[int, Pattern]] = []
-        while nodes[node] is not None:
-            (index, states), strand, kind = nodes[node]
+        while (dealing := nodes[node]) is not None:  # None: where the dealing started
+            (index, states), strand, kind = dealing
             self.steps += 1
             state, target = states[strand], 1 << targets[strand]
             if kind == SKIP:
@@ -1238,7 +1315,7 @@ class Checker:
                     and self._strand_fits(plan, strand, p, index)
                 )
                 targets[strand] = position
-                taken.append((index, block.strands[strand][position]))  # type: ignore[arg-type]
+                taken.append((index, plan.pattern(strand, position)))
             node = (index, states)
         return taken
 
@@ -1415,6 +1492,12 @@ class _StrandPlan:
             self.skips.append(sum(1 << i for i, p in enumerate(strand) if isinstance(p, Skip)))
         self.initial = tuple(closures[0] for closures in self.closures)
 
+    def pattern(self, strand: int, position: int) -> Pattern:
+        """The pattern at ``position`` of ``strand`` (a bit of :attr:`patterns`)."""
+        item = self.block.strands[strand][position]
+        assert isinstance(item, Pattern), "asked only at a position of patterns"
+        return item
+
     def complete_strand(self, strand: int, state: int) -> bool:
         return bool(state >> len(self.block.strands[strand]) & 1)
 
@@ -1507,7 +1590,11 @@ def unified_diff(a: list[str], b: list[str], a_name: str, b_name: str, context: 
     return diff
 
 
-def _opcodes(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]:
+#: What ``difflib.SequenceMatcher.get_opcodes`` returns.
+_Opcode = tuple[Literal["replace", "delete", "insert", "equal"], int, int, int, int]
+
+
+def _opcodes(a: list[str], b: list[str]) -> list[_Opcode]:
     if len(a) * len(b) <= DIFF_CELLS:
         return difflib.SequenceMatcher(None, a, b).get_opcodes()
     head, shorter = 0, min(len(a), len(b))
@@ -1517,7 +1604,7 @@ def _opcodes(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]
     while tail < shorter - head and a[-1 - tail] == b[-1 - tail]:
         tail += 1
     a_end, b_end = len(a) - tail, len(b) - tail
-    opcodes = [("equal", 0, head, 0, head)] if head else []
+    opcodes: list[_Opcode] = [("equal", 0, head, 0, head)] if head else []
     if (a_end - head) * (b_end - head) <= DIFF_CELLS:
         middle = difflib.SequenceMatcher(None, a[head:a_end], b[head:b_end])
         opcodes += [
@@ -1531,14 +1618,14 @@ def _opcodes(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]
     return opcodes
 
 
-class _Opcodes(difflib.SequenceMatcher):
+class _Opcodes(difflib.SequenceMatcher[str]):
     """difflib's grouping of opcodes into hunks, over opcodes made elsewhere."""
 
-    def __init__(self, opcodes: list[tuple[str, int, int, int, int]]) -> None:
+    def __init__(self, opcodes: list[_Opcode]) -> None:
         super().__init__()
         self._opcodes = opcodes
 
-    def get_opcodes(self) -> list[tuple[str, int, int, int, int]]:
+    def get_opcodes(self) -> list[_Opcode]:
         return self._opcodes
 
 

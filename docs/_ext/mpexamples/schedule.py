@@ -29,11 +29,11 @@ import json
 import os
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from . import lone, runner
 from .cache import Cache, key
@@ -45,7 +45,8 @@ if TYPE_CHECKING:
     from .layout import Layout
 
 DIRECTIVE = re.compile(r"^[ \t]*(?:`{3,}|~{3,}|:{3,})\{example\}[ \t]+(\S+)", re.M)
-#: The directive's ``:start-methods:`` option, among the option lines after it.
+#: The option lines after the directive's line (group 1), where its
+#: ``:start-methods:`` option is.  Every part may be empty: it always matches.
 OPTIONS = re.compile(r"[^\n]*\n?((?:[ \t]*:[\w-]+:[^\n]*\n?)*)")
 START_METHODS_OPTION = re.compile(r"^[ \t]*:start-methods:(.*)$", re.M)
 
@@ -66,6 +67,14 @@ class Record:
     duration: float  # seconds the example ran (the runner's figure; 0 if cached)
     start: float  # wall clock (time.time()) while it held the lock; 0 if cached
     end: float
+
+
+class Report(TypedDict):
+    """What ran, as data (:meth:`Runs.report`): the counts, and each
+    :class:`Record` as a dict (as JSON has it)."""
+
+    counts: dict[str, int]
+    records: list[dict[str, Any]]
 
 
 def default_jobs() -> int:
@@ -145,15 +154,16 @@ class Runs:
 
     def _run(self, example: Example, expectation: Expectation, method: str) -> Verdict:
         """A first run (alone if its expectation says so), or the cached pass."""
-        digest = key(example, method) if self.cache else None
-        if digest and (result := self.cache.get(digest)):
+        cache = self.cache
+        digest = key(example, method) if cache else None
+        if cache and digest and (result := cache.get(digest)):
             verdict = Verdict(result, None)
             self._note(example, method, verdict, cached=True, alone=expectation.alone)
             return verdict
         verdict = example.verify(method, expectation, alone=expectation.alone, session=self.session)
         self._note(example, method, verdict, alone=expectation.alone)
-        if digest and not verdict.problem:
-            self.cache.put(digest, verdict.result)
+        if cache and digest and not verdict.problem:
+            cache.put(digest, verdict.result)
         return verdict
 
     def _run_alone(self, example: Example, expectation: Expectation, method: str) -> Verdict:
@@ -201,13 +211,13 @@ class Runs:
     def counts(self) -> dict[str, int]:
         return {name: getattr(self, name) for name in COUNTS}
 
-    def add(self, counts: dict[str, int], records: list[dict] = ()) -> None:
+    def add(self, counts: dict[str, int], records: Sequence[Mapping[str, Any]] = ()) -> None:
         """Add the counts and records of another process of the session (an xdist worker)."""
         for name in COUNTS:
             setattr(self, name, getattr(self, name) + counts.get(name, 0))
         self.records += [Record(**record) for record in records]
 
-    def report(self) -> dict:
+    def report(self) -> Report:
         """What ran, as data: the counts, and a record per run in the order they ended."""
         return {
             "counts": self.counts(),
@@ -250,11 +260,12 @@ def scan(
     the directive would reject, or show without a run (a helper), is left
     out here; reading the page reports it.
     """
-    jobs = []
+    jobs: list[Job] = []
     for match in DIRECTIVE.finditer(source):
         argument = match[1]
-        options = OPTIONS.match(source, match.end())[1]
-        option = START_METHODS_OPTION.search(options)
+        options = OPTIONS.match(source, match.end())
+        assert options is not None, "OPTIONS matches anywhere (each part may be empty)"
+        option = START_METHODS_OPTION.search(options[1])
         try:
             example = layout.example(argument)
             expectation = example.expectation()

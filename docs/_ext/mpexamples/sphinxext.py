@@ -28,11 +28,11 @@ from __future__ import annotations
 
 import multiprocessing
 import re
-from collections.abc import Set
+from collections.abc import Callable, Mapping, Set
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -54,6 +54,8 @@ if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
     from sphinx.util.typing import OptionSpec
 
+    from .runner import RunResult
+
 logger = logging.getLogger(__name__)
 #: Marks the literal blocks this extension made (see :mod:`.contract`).
 FROM_EXAMPLE = "from_example"
@@ -63,14 +65,14 @@ class example_node(nodes.General, nodes.Element):
     """Stands for an example until ``doctree-read`` runs it."""
 
 
-class _OptionSpec(dict):
+class _OptionSpec(dict[str, Callable[[str], Any]]):
     """The known options; any other name is kept, marked, for ``run()`` to report.
 
     Docutils and MyST look an option up as ``spec[name]`` and on a KeyError
     only warn, so the page would neither fail the build nor be read again.
     """
 
-    def __missing__(self, name: str):
+    def __missing__(self, name: str) -> type[_UnknownOption]:
         return _UnknownOption
 
 
@@ -168,8 +170,7 @@ def start_methods_problems(
     """
     methods = split_start_methods(value)
     if not methods:
-        known = " ".join(expect.START_METHODS)
-        return [f"option :start-methods: needs a value, such as {known}"]
+        return [f"option :start-methods: needs a value, such as {' '.join(expect.START_METHODS)}"]
     allowed, available = list(allowed), list(available)
     problems = []
     if unknown := [m for m in methods if m not in expect.START_METHODS]:
@@ -193,15 +194,16 @@ def start_methods_problems(
     return problems
 
 
-def _option_methods_problems(options: dict, example: Example) -> list[str]:
-    if "start-methods" not in options or isinstance(options["start-methods"], _UnknownOption):
+def _option_methods_problems(options: Mapping[str, str | None], example: Example) -> list[str]:
+    value = options.get("start-methods")
+    if value is None or isinstance(value, _UnknownOption):
         return []
     try:
         allowed = example.expectation().start_methods
     except expect.ExpectationError:
         return []  # reported, with its file and line, when the page is read
     available = multiprocessing.get_all_start_methods()
-    return start_methods_problems(options["start-methods"], allowed, available)
+    return start_methods_problems(value, allowed, available)
 
 
 # -- running examples while the doctree is read ----------------------------
@@ -269,7 +271,7 @@ TABS = "sphinx_inline_tabs"
 
 
 def choose_start_methods(
-    app: Sphinx, example: Example, expectation, option: str | None
+    app: Sphinx, example: Example, expectation: expect.Expectation, option: str | None
 ) -> list[str]:
     """The methods a directive with ``:start-methods:`` ``option`` (or none) runs under.
 
@@ -289,7 +291,7 @@ def _show_per_method(
     doctree: nodes.document,
     node: example_node,
     example: Example,
-    expectation,
+    expectation: expect.Expectation,
     source: nodes.Element,
 ) -> None:
     """The source once, then one tab per start method, each with its captioned output."""
@@ -341,7 +343,13 @@ NOSCRIPT_TABS = (
 )
 
 
-def add_noscript_tabs(app: Sphinx, pagename: str, templatename: str, context: dict, doctree):
+def add_noscript_tabs(
+    app: Sphinx,
+    pagename: str,
+    templatename: str,
+    context: dict[str, Any],  # the template's context: any values
+    doctree: nodes.document | None,
+) -> None:
     """``html-page-context``: the no-JavaScript style, on pages with outputs in tabs."""
     if doctree is not None and any(
         doctree.findall(
@@ -369,9 +377,9 @@ def _source_block(app: Sphinx, example: Example, node: example_node) -> nodes.El
     text = expect.decode(example.path.read_bytes(), Path(example.name))
     if marker and marker in text:
         options["start-after"] = marker
-    text, count = LiteralIncludeReader(example.path, options, app.config).read(
-        location=(node.source, node.line)
-    )
+    # As Sphinx's literalinclude passes it; line 0 means "no line" to its logger.
+    location = (node.source, node.line or 0) if node.source else None
+    text, count = LiteralIncludeReader(example.path, options, app.config).read(location=location)
     literal = nodes.literal_block(text, text, language="python", source=str(example.path))
     literal["linenos"] = "linenos" in node["options"]
     if "emphasize-lines" in node["options"]:
@@ -389,7 +397,9 @@ def _parse_line_numbers(spec: str, count: int) -> list[int]:
     return [n + 1 for n in numbers]
 
 
-def _output_block(app: Sphinx, node: example_node, expectation, result) -> nodes.Element:
+def _output_block(
+    app: Sphinx, node: example_node, expectation: expect.Expectation, result: RunResult
+) -> nodes.Element:
     caption = app.config.example_output_caption.format(
         python=result.python, system=result.system, start_method=result.start_method
     )
@@ -408,7 +418,9 @@ def _output_block(app: Sphinx, node: example_node, expectation, result) -> nodes
     return _captioned(literal, caption, node, classes=["example-output-wrapper"])
 
 
-def _captioned(literal, caption: str, origin: example_node, classes: list[str]) -> nodes.Element:
+def _captioned(
+    literal: nodes.literal_block, caption: str, origin: example_node, classes: list[str]
+) -> nodes.Element:
     """Wrap like a captioned ``literalinclude`` so themes style both alike."""
     literal[FROM_EXAMPLE] = True
     container = nodes.container("", literal_block=True, classes=["literal-block-wrapper", *classes])
@@ -522,10 +534,14 @@ class _State:
 ENV_VERSION = 1
 
 
+#: The environment attribute that holds the :class:`_State`.
+_ENV_STATE = "mpexamples"
+
+
 def _state(env: BuildEnvironment) -> _State:
-    if not hasattr(env, "mpexamples"):
-        env.mpexamples = _State()  # type: ignore[attr-defined]
-    return cast("_State", env.mpexamples)  # type: ignore[attr-defined]
+    if not hasattr(env, _ENV_STATE):
+        setattr(env, _ENV_STATE, _State())
+    return cast("_State", getattr(env, _ENV_STATE))
 
 
 class ExampleCollector(EnvironmentCollector):
