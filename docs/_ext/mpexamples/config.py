@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from sphinx.util import logging
 
 from .expect import START_METHODS
+from .layout import Layout
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -88,8 +89,7 @@ def _template(name: str) -> Callable[[object, Sphinx], str]:
 
 def _directory(value: object, app: Sphinx) -> str:
     text = _text(value, app)
-    # As sphinxext finds it: example_root is relative to the source folder.
-    path = Path(app.srcdir, app.config.example_root, text).resolve()
+    path = Layout.at(Path(app.srcdir, app.config.example_root), text).examples
     if not path.is_dir():
         raise Invalid(f"{path} is not a directory (example_dir is under example_root)")
     return text
