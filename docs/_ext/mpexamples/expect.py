@@ -573,7 +573,7 @@ class _Body:
             where = f"{self.path}:{lineno}"
             last, self.last = self.last, None
             if line == OR or line.startswith(OR + " "):
-                self._or(line[len(OR) + 1 :], last, lineno, where)
+                self._or(line[len(OR) + 1 :], last, where)
             elif line == NO_OUTPUT:
                 raise ExpectationError(f"{where}: '{NO_OUTPUT}' must be the whole body")
             elif line in (GROUP_START, STRANDS_START):
@@ -670,7 +670,7 @@ class _Body:
         return that list."""
         self.layout.append(layout)
         if self.group is not None:
-            assert isinstance(item, Pattern), "_line refuses '...' inside a group"
+            assert isinstance(item, Pattern)  # _line refuses '...' inside a group
             self.group.append(item)
             return self.group
         if self.strands is not None:
@@ -679,7 +679,7 @@ class _Body:
         self.items.append(item)
         return self.items
 
-    def _or(self, text: str, last: _Lines | None, lineno: int, where: str) -> None:
+    def _or(self, text: str, last: _Lines | None, where: str) -> None:
         if last is None:
             raise ExpectationError(f"{where}: '(or)' with no pattern line right above it")
         prefixes, _ = _prefixes(text, where)
@@ -689,7 +689,7 @@ class _Body:
                 f"of the alternation (write {{lparen}} for a literal '(')"
             )
         previous = last[-1]
-        assert isinstance(previous, Pattern), "last ends with the pattern line above"
+        assert isinstance(previous, Pattern)  # last ends with the pattern line above
         alternative = _alternative(text, where)
         pattern = dataclasses.replace(previous, alternatives=(*previous.alternatives, alternative))
         if last is self.never:
@@ -1495,7 +1495,7 @@ class _StrandPlan:
     def pattern(self, strand: int, position: int) -> Pattern:
         """The pattern at ``position`` of ``strand`` (a bit of :attr:`patterns`)."""
         item = self.block.strands[strand][position]
-        assert isinstance(item, Pattern), "asked only at a position of patterns"
+        assert isinstance(item, Pattern)  # asked only at a position of patterns
         return item
 
     def complete_strand(self, strand: int, state: int) -> bool:
