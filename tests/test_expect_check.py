@@ -276,3 +276,15 @@ def test_expect_the_report_tries_no_pattern_on_a_line_a_literal_alternative_fits
     work = checker("x\nab\n(or) a{int}\n", lines("ab"))
     assert work.verdict() is not None
     assert work.steps == 2 + 1 + 3
+
+
+def test_expect_dealings_that_reach_the_same_strand_states_merge():
+    # The block may start at line 1 or 2.  At line 3 the dealing from line 1
+    # (its '...' took line 2) and the one from line 2 (it just took 'a') are
+    # both at 'b' or in the '...': one dealing step from there on.
+    # '(optional) a': 1 position, 1 try.  The block: 2 positions, 3 + 1
+    # strand lines planned; line 1: 1 step, 1 try; line 2: 2 steps, 3 tries
+    # ('b', 'z', then 'a'); line 3: 1 step, 2 tries; line 4: 1 step, 1 try;
+    # the end: 1 step.
+    body = "(optional) a\n(interleaved)\na\n...\nb\n(and)\nz\n(end)\n"
+    assert steps(body, lines("a", "a", "z", "b")) == 2 + 2 + 4 + 2 + 5 + 3 + 2 + 1
