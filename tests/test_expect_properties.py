@@ -15,6 +15,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
+from collections import Counter
 from datetime import datetime
 from pathlib import Path
 from types import SimpleNamespace
@@ -379,6 +380,28 @@ def test_an_output_that_breaks_it_fails(case, how):
         returncode = 3
     verdict = check(parse(source, PATH), outcome(lines, returncode))
     assert verdict is not None and verdict.startswith("- ")
+
+
+@given(kept())
+def test_the_alignment_for_the_captures_is_one_the_output_keeps(case):
+    """The captures' alignment: lines in output order, each fitting its
+    pattern, every required line of the body taken, none past its count,
+    and every output line taken unless a ``...`` may have it."""
+    source, lines, _ = case
+    # An optional line that takes no line but captures: the alignment is kept.
+    source = source.replace(f"\n{END}\n", f"\n(optional) CAUGHT {{int:c*}}\n{END}\n")
+    checker = Checker(parse(source, PATH), outcome(lines))
+    assert checker.verdict() is None
+    taken = checker.alignment()
+    indices = [index for index, _ in taken]
+    assert indices == sorted(set(indices))
+    assert all(checker.fits(pattern, checker.lines[index]) for index, pattern in taken)
+    written = Counter(checker.patterns())
+    required = Counter(p for p in checker.patterns() if not p.optional)
+    got = Counter(pattern for _, pattern in taken)
+    assert all(required[p] <= got[p] <= written[p] for p in written | got)
+    if "..." not in source.splitlines():
+        assert indices == list(range(len(checker.lines)))
 
 
 # -- linear work -------------------------------------------------------------

@@ -1164,6 +1164,8 @@ class Checker:
         optional lines and ``...`` need no backtracking.  One sweep over the
         output carries every (strand states) reached at each line, so
         dealings from different starts merge once they reach the same one.
+        If no dealing ends, the report describes the one that got furthest
+        (of several there, the first: it started earliest).
         """
         plan = self._plan(block)
         nodes: dict[_Node, _Dealing | None] = {}
@@ -1427,7 +1429,7 @@ class Checker:
             candidates = sorted(i for size in sizes for i in by_prefix.get(line[:size], ()))
             fit = literal.get(line)
             for index in candidates:
-                if fit is not None and index > fit:
+                if fit is not None and index >= fit:  # a literal alternative already fits
                     break
                 if self.fits(patterns[index], line):
                     fit = index
