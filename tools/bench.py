@@ -52,7 +52,6 @@ import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -369,11 +368,18 @@ def copy_examples(site: Path, number: int) -> None:
     toctree on the index lists it.
     """
     suffix = f"_c{number}"
-    for path in find_examples(site / "examples"):
-        if path.stem.rpartition("_c")[2].isdigit():  # a copy already
-            continue
-        rename = partial(re.sub, rf"\b{re.escape(path.name)}\b", f"{path.stem}{suffix}.py")
-        path.with_name(f"{path.stem}{suffix}.py").write_text(path.read_text())
+    originals = [p for p in find_examples(site / "examples") if not _is_copy(p)]
+    for path in originals:
+        # A copy imports the copies of its helpers, which show their own
+        # module name: helper names are renamed in code and expectation.
+        helpers = [p.stem for p in originals if p.parent == path.parent and not has_expectation(p)]
+        names = [re.escape(path.name), *(re.escape(stem) for stem in helpers)]
+        pattern = re.compile(rf"\b({'|'.join(names)})\b")
+
+        def rename(text: str, pattern: re.Pattern[str] = pattern) -> str:
+            return pattern.sub(lambda m: _renamed(m[1], suffix), text)
+
+        path.with_name(f"{path.stem}{suffix}.py").write_text(rename(path.read_text()))
         expectation = path.with_suffix(".expect")
         if expectation.exists():
             target = expectation.with_name(f"{path.stem}{suffix}.expect")
@@ -387,6 +393,16 @@ def copy_examples(site: Path, number: int) -> None:
             (site / "docs" / f"{pages[-1]}.md").write_text(text)
     with (site / "docs" / "index.md").open("a") as index:
         index.write("\n```{toctree}\n:hidden:\n\n" + "\n".join(pages) + "\n```\n")
+
+
+def _is_copy(path: Path) -> bool:
+    return path.stem.rpartition("_c")[2].isdigit()
+
+
+def _renamed(name: str, suffix: str) -> str:
+    """``x.py`` or a module name ``x``, as its copy is named."""
+    stem, dot, extension = name.partition(".")
+    return f"{stem}{suffix}{dot}{extension}"
 
 
 def renamed_block(match: re.Match, suffix: str) -> str:
@@ -411,14 +427,19 @@ def reap_orphans() -> None:
 def programoutput_directive(match: re.Match) -> str:
     """The same example, shown, then run serially by sphinxcontrib-programoutput."""
     path, options = match["path"], match["options"]
+    # One run per start method that :start-methods: names (literalinclude has no such option).
+    methods = re.search(r"^:start-methods:(.*)$", options, re.M)
+    runs = len(methods[1].replace(",", " ").split()) if methods else 1
+    options = re.sub(r"^:start-methods:.*\n", "", options, flags=re.M)
     shown = f"```{{literalinclude}} /../examples/{path}\n{options}```\n\n"
     if not has_expectation(ROOT / "examples" / path):  # a helper: shown, never run
         return shown
     code = Example.at(ROOT / "examples" / path, ROOT).expectation().exit_code
-    return shown + (
+    run = (
         f"```{{program-output}} {sys.executable} examples/{path}\n"
         f":cwd: /..\n:returncode: {code}\n```"
     )
+    return shown + "\n\n".join([run] * runs)
 
 
 if __name__ == "__main__":
