@@ -12,6 +12,8 @@ import re
 from pathlib import Path
 from types import SimpleNamespace
 
+import pytest
+
 from mpexamples import sphinxext
 from mpexamples.layout import Layout, lone_message
 from mpexamples.sphinxext import ExampleCollector, _State
@@ -41,6 +43,9 @@ def test_layout_tells_helpers_from_lone_files(project):
     assert lone_message("examples/lone.py").startswith(LONE)
 
 
+# The build's -j 2 forks its readers from this process; under pytest-xdist
+# the worker's own execnet thread makes Python 3.12+ warn about that fork.
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
 def test_pair_builds_and_an_edited_helper_reruns_its_importer(project, monkeypatch):
     worker = pair(project)
     project.page("# Main\n\n```{example} fixture_pair_main.py\n```\n")
