@@ -49,6 +49,12 @@ def test_layout_tells_helpers_from_lone_files(project):
 def test_pair_builds_and_an_edited_helper_reruns_its_importer(project, monkeypatch):
     worker = pair(project)
     project.page("# Main\n\n```{example} fixture_pair_main.py\n```\n")
+    # A helper is not run, so it cannot run under several methods.
+    tabs = project.root / "docs" / "tabs.md"
+    tabs.write_text(
+        "---\norphan: true\n---\n# T\n\n```{example} fixture_pair_worker.py\n"
+        ":start-methods: fork\n```\n"
+    )
     # -j 2: pages are read in worker processes, and what the build knows of
     # them (which examples they show) comes from merging their states.
     result = project.build("-j", "2")
@@ -58,7 +64,13 @@ def test_pair_builds_and_an_edited_helper_reruns_its_importer(project, monkeypat
     assert [e for e in errors if "examples/" in e and "failed on" not in e] == [
         lone_message("examples/lone.py")
     ], result.stderr
+    assert re.search(
+        r"tabs\.md:\d+: ERROR: example: option :start-methods: needs an example; "
+        r"a helper only shows its source",
+        result.stderr,
+    ), result.stderr
 
+    tabs.unlink()
     (project.root / "examples" / "lone.py").unlink()
     worker.write_text(worker.read_text().replace('"hello"', '"bonjour"'))
     (project.root / "docs" / "worker.md").write_text(
