@@ -230,15 +230,7 @@ def run_examples(app: Sphinx, doctree: nodes.document) -> None:
             message = f"{example.name}: this platform offers none of its start-methods"
             _fail_in_place(app.env, node, message)
             continue
-        verdict = _build(app).runs.verdict(example, expectation, method)
-        if verdict.problem:
-            report_failure(
-                app.env,
-                node,
-                f"example {example.name} failed under the {method!r} start method:\n"
-                f"{verdict.problem}",
-            )
-        output = _output_block(app, node, expectation, verdict.result)
+        output = _checked_output(app, node, example, expectation, method)
         wrapper = nodes.container("", source, output, classes=["example"])
         for part, suffix in ((wrapper, ""), (source, "-source"), (output, "-output")):
             _set_unique_id(doctree, part, f"example-{example.name}{suffix}")
@@ -255,6 +247,24 @@ def _show_helper(
     for part, suffix in ((wrapper, ""), (source, "-source")):
         _set_unique_id(doctree, part, f"example-{example.name}{suffix}")
     node.replace_self(wrapper)
+
+
+def _checked_output(
+    app: Sphinx,
+    node: example_node,
+    example: Example,
+    expectation: expect.Expectation,
+    method: str,
+) -> nodes.Element:
+    """The run's captioned output; a failed check is reported at the directive."""
+    verdict = _build(app).runs.verdict(example, expectation, method)
+    if verdict.problem:
+        report_failure(
+            app.env,
+            node,
+            f"example {example.name} failed under the {method!r} start method:\n{verdict.problem}",
+        )
+    return _output_block(app, node, expectation, verdict.result)
 
 
 def choose_start_method(
@@ -306,15 +316,7 @@ def _show_per_method(
 
     tabs = nodes.container("", classes=["example-outputs"])
     for method in split_start_methods(node["options"]["start-methods"]):
-        verdict = _build(app).runs.verdict(example, expectation, method)
-        if verdict.problem:
-            report_failure(
-                app.env,
-                node,
-                f"example {example.name} failed under the {method!r} start method:\n"
-                f"{verdict.problem}",
-            )
-        output = _output_block(app, node, expectation, verdict.result)
+        output = _checked_output(app, node, example, expectation, method)
         _set_unique_id(doctree, output, f"example-{example.name}-output-{method}")
         content = nodes.container("", output, is_div=True, classes=["tab-content"])
         tab = TabContainer("", type="tab", new_set=not tabs.children)
