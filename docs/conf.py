@@ -42,6 +42,7 @@ example_start_method = "spawn"
 example_output_caption = "输出 · Python {python} · {system} · 启动方式 {start_method}"
 example_start_method_note = "（本例只适用于 {start_methods}）"
 example_no_output_text = "（没有输出）"
+example_download_text = "下载"
 
 # -- Options for HTML output -------------------------------------------------
 
@@ -52,3 +53,7 @@ html_title = project
 
 # Output blocks are not for copying.
 copybutton_selector = "div:not(.example-output) > div.highlight > pre"
+# The button copies exactly the text shown: no line numbers (.linenos) and,
+# with no prompt text, no line is dropped or stripped as a prompt.
+copybutton_exclude = ".linenos"
+copybutton_prompt_text = ""

@@ -105,6 +105,8 @@ def test_config_values_from_the_command_line_are_coerced(tmp_path):
         "example_jobs": "4",  # -D example_jobs=4: the default is None, so a string
         "example_cache": False,  # -D example_cache=0 (Sphinx converts 0 and 1)
         "example_allowed_languages": ["sh", " python"],  # -D ...=sh, python
+        "example_run_command": "python3 {name}",
+        "example_download_text": "download",
     }
     settings = SimpleNamespace(**values)
     config.validate(SimpleNamespace(srcdir=tmp_path / "docs", config=settings), settings)
@@ -121,6 +123,7 @@ def test_bad_config_values_are_one_line_errors(project):
         *("-D", "example_jobs=many", "-D", "example_start_method=spwan"),
         *("-D", "example_cache=no", "-D", "example_max_lines=5", "-D", "example_dir=exmples"),
         *("-D", "example_output_caption={python} {version}"),
+        *("-D", "example_run_command=python {path}"),
     )
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
@@ -134,6 +137,8 @@ def test_bad_config_values_are_one_line_errors(project):
         "ERROR: config value example_jobs = 'many': "
         "expected a whole number of at least 1, or None for the default",
         "ERROR: config value example_cache = 'no': expected True or False (with -D: 1 or 0)",
+        "ERROR: config value example_run_command = 'python {path}': "
+        "unknown field(s) ['path']; known: {name}",
     ]  # one line each, and no traceback
 
 

@@ -1,4 +1,4 @@
-"""A non-daemon child: the parent's code does not wait, but the program does."""
+"""A non-daemon child: the parent's code doesn't wait, but the program does."""
 
 import time
 from multiprocessing import Process

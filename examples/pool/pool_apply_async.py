@@ -1,4 +1,4 @@
-"""Run five tasks in a pool of four worker processes and wait for every result."""
+"""Run five tasks in a pool of four workers and wait for every result."""
 
 import os
 import random

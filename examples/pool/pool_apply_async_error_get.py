@@ -1,4 +1,4 @@
-"""Keep every AsyncResult and call get(): the task's exception reaches the parent."""
+"""Call get() on each AsyncResult: the task's exception reaches the parent."""
 
 import os
 import random

@@ -53,6 +53,9 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     )
     app.add_config_value("example_start_method_note", " (only: {start_methods})", "env", str)
     app.add_config_value("example_no_output_text", "(no output)", "env", str)
+    # The caption of an example's source: how to run it, and a link to download it.
+    app.add_config_value("example_run_command", "python {name}", "env", str)
+    app.add_config_value("example_download_text", "download", "env", str)
     app.add_config_value("example_max_lines", 200, "env", int)
     app.add_config_value(
         "example_truncation_text",

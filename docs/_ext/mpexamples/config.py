@@ -31,6 +31,7 @@ TEMPLATES = {
     "example_output_caption": ("python", "system", "start_method"),
     "example_start_method_note": ("start_methods",),
     "example_truncation_text": ("lines",),
+    "example_run_command": ("name",),
 }
 #: :func:`.expect.abridge` keeps the last 10 lines; the head needs at least one.
 MIN_MAX_LINES = 11
@@ -147,4 +148,6 @@ CHECKS: dict[str, Callable[[object, Sphinx], object]] = {
     "example_jobs": _integer(1, none=True),
     "example_cache": _flag,
     "example_allowed_languages": _languages,
+    "example_run_command": _template("example_run_command"),
+    "example_download_text": _text,
 }

@@ -27,6 +27,7 @@ the runs of this build, with their threads, are the builder's (:func:`_build`).
 from __future__ import annotations
 
 import multiprocessing
+import os
 import re
 from collections.abc import Callable, Mapping, Set
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from docutils import nodes
 from docutils.parsers.rst import directives
+from sphinx import addnodes
 from sphinx.directives.code import LiteralIncludeReader
 from sphinx.environment.collectors import EnvironmentCollector
 from sphinx.util import logging
@@ -387,7 +389,32 @@ def _source_block(app: Sphinx, example: Example, node: example_node) -> nodes.El
     if "emphasize-lines" in node["options"]:
         lines = _parse_line_numbers(node["options"]["emphasize-lines"], count)
         literal["highlight_args"] = {"hl_lines": lines}
-    return _captioned(literal, example.name, node, classes=["example-source"])
+    caption = _source_caption(app, example, helper=node["helper"])
+    return _captioned(literal, caption, node, classes=["example-source"])
+
+
+def _source_caption(app: Sphinx, example: Example, *, helper: bool) -> list[nodes.Node]:
+    """The command that runs the example from the project root, and a download link.
+
+    A helper is not run on its own: its caption is its name and the link.
+    The link is a ``download_reference`` added to the build's downloads as
+    Sphinx's ``:download:`` role adds it (its collector has already seen
+    this doctree), so the file lands under ``_downloads/`` with a stable
+    name, and parallel reads merge it like any other download.
+    """
+    env = app.env
+    relative = Path(os.path.relpath(example.path, env.srcdir)).as_posix()
+    text = app.config.example_download_text
+    link = addnodes.download_reference(
+        "", text, refdoc=env.docname, reftarget=relative, refexplicit=True
+    )
+    link["filename"] = env.dlfiles.add_file(env.docname, relative).as_posix()
+    if helper:
+        head: nodes.Node = nodes.inline(example.name, example.name, classes=["example-name"])
+    else:
+        command = app.config.example_run_command.format(name=example.name)
+        head = nodes.literal(command, command, classes=["example-run"])
+    return [head, nodes.Text(" · "), link]
 
 
 def _parse_line_numbers(spec: str, count: int) -> list[int]:
@@ -421,12 +448,19 @@ def _output_block(
 
 
 def _captioned(
-    literal: nodes.literal_block, caption: str, origin: example_node, classes: list[str]
+    literal: nodes.literal_block,
+    caption: str | list[nodes.Node],
+    origin: example_node,
+    classes: list[str],
 ) -> nodes.Element:
     """Wrap like a captioned ``literalinclude`` so themes style both alike."""
     literal[FROM_EXAMPLE] = True
     container = nodes.container("", literal_block=True, classes=["literal-block-wrapper", *classes])
-    container += [nodes.caption(caption, caption), literal]
+    if isinstance(caption, str):
+        title = nodes.caption(caption, caption)
+    else:  # a source's: its run command or name, and a download link
+        title = nodes.caption("", "", *caption)
+    container += [title, literal]
     for node in (container, literal):
         node.source, node.line = origin.source, origin.line
     return container
