@@ -7,6 +7,7 @@ that reached the network would fail, and its log would say so.
 
 from __future__ import annotations
 
+import configparser
 import re
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
@@ -78,3 +79,13 @@ def test_sitemap_lists_every_page_and_pages_name_their_canonical_url(built):
     for page in PAGES:
         text = (html / f"{page}.html").read_text()
         assert f'<link rel="canonical" href="{BASE}{page}.html"' in text, page
+
+
+def test_tox_docs_env_passes_the_read_the_docs_address():
+    # Read the Docs builds through `tox -e docs` (.readthedocs.yaml), and tox
+    # passes no variable it is not told to: without this, no canonical links
+    # and no sitemap on the hosted site.
+    tox = configparser.ConfigParser()
+    tox.read(ROOT / "tox.ini")
+    passed = re.split(r"[\s,]+", tox["testenv:docs"].get("pass_env", ""))
+    assert "READTHEDOCS_CANONICAL_URL" in passed
