@@ -1,7 +1,9 @@
 """Sphinx configuration for Python 多进程指南."""
 
+import os
 import sys
 from pathlib import Path
+from urllib.parse import urlparse
 
 # Our extensions live next to this file, like CPython's Doc/tools/extensions.
 sys.path.insert(0, str(Path(__file__).parent / "_ext"))
@@ -24,6 +26,10 @@ extensions = [
     # Tabs for the {example} directive's :start-methods: option (one output
     # per start method); by Furo's author, so styled alike.
     "sphinx_inline_tabs",
+    # Links to the CPython docs, read from the inventory kept in the repo.
+    "sphinx.ext.intersphinx",
+    # A 404 page whose links and assets work at any depth.
+    "notfound.extension",
 ]
 exclude_patterns = ["_build"]
 nitpicky = True
@@ -48,6 +54,38 @@ example_download_text = "下载"
 
 html_theme = "furo"
 html_title = project
+
+# -- Options for canonical URLs ----------------------------------------------
+
+# The site's address is not fixed: .readthedocs.yaml names no project.  Read
+# the Docs sets READTHEDOCS_CANONICAL_URL (e.g. https://NAME.readthedocs.io/
+# zh-cn/latest/) in its builds; then every page gets <link rel="canonical">
+# and the sitemap is built.  A local build has no address: neither is made.
+html_baseurl = os.environ.get("READTHEDOCS_CANONICAL_URL", "")
+if html_baseurl and not html_baseurl.endswith("/"):
+    html_baseurl += "/"
+
+# -- Options for intersphinx -------------------------------------------------
+
+# Links go to docs.python.org; the build reads the inventory kept in the repo
+# and makes no network request.  Refresh it with tools/refresh_intersphinx.py.
+intersphinx_mapping = {"python": ("https://docs.python.org/3", "_intersphinx/python3.inv")}
+
+# -- Options for sphinx-notfound-page ----------------------------------------
+
+# Absolute links in 404.html, from the site's root path: "/" locally (e.g.
+# python -m http.server in docs/_build/html), /zh-cn/latest/ on Read the Docs.
+notfound_urls_prefix = urlparse(html_baseurl).path or "/"
+
+# -- Options for sphinx-sitemap ----------------------------------------------
+
+# A sitemap lists absolute URLs, so it is built only when the base URL is known.
+if html_baseurl:
+    extensions.append("sphinx_sitemap")
+# html_baseurl already holds the language and version (Read the Docs' path).
+sitemap_url_scheme = "{link}"
+sitemap_locales = [None]  # one language: no hreflang alternates
+sitemap_excludes = ["404.html", "search.html", "genindex.html"]
 
 # -- Options for sphinx-copybutton --------------------------------------------
 
