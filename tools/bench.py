@@ -44,6 +44,7 @@ import json
 import os
 import re
 import resource
+import runpy
 import shutil
 import statistics
 import subprocess
@@ -62,6 +63,8 @@ from mpexamples import expect, processes, runner  # noqa: E402
 from mpexamples.example import Example, find_examples  # noqa: E402
 from mpexamples.layout import has_expectation  # noqa: E402
 
+#: The extensions docs/conf.py loads (its other settings apply to every build).
+SITE_EXTENSIONS: list[str] = runpy.run_path(str(ROOT / "docs" / "conf.py"))["extensions"]
 BUILD_METHOD = "spawn"  # as set in docs/conf.py
 EDITED = "examples/process/process_basic.py"  # it joins its child, so a line added last stays last
 BLOCK = re.compile(
@@ -203,8 +206,10 @@ class Bench:
         command += ["-d", "docs/_build/doctrees"]
         env = {**os.environ, "PYTHONPATH": str(Path(__file__).parent)}
         if stand_in:
+            # The site's own extensions, with the stand-in in mpexamples' place.
             module = {"noexec": "noexec", "programoutput": "sphinxcontrib.programoutput"}
-            command += ["-D", f"extensions=myst_parser,sphinx_copybutton,{module[stand_in]}"]
+            extensions = [module[stand_in] if e == "mpexamples" else e for e in SITE_EXTENSIONS]
+            command += ["-D", f"extensions={','.join(extensions)}"]
         if stand_in == "programoutput":  # the same start method as ours, set the same way
             env["PYTHONPATH"] += os.pathsep + str(runner.SITE_DIR)
             env[runner.START_METHOD_VARIABLE] = BUILD_METHOD
