@@ -92,9 +92,19 @@ def test_a_childs_traceback_floats_among_the_parents_lines(method):
         f"- output line {len(lines) + 1} is the end of the output, expected "
         f"'parent: child exit code 1' (expectation line {last})"
     )
-    # The parent's own lines keep their order.
-    output = moved(lines, "parent: waiting", before="parent: child started")
-    assert "is 'parent: waiting', which no strand" in first(broken(name, result, output=output))
+    # The parent's own lines keep their order. Placed before the traceback,
+    # the swapped line is the one reported; placed inside it, the '...' takes
+    # it and the strand misses it later: either way the check fails.
+    parent = ["parent: waiting", "parent: child started"]
+    rest = [line for line in lines if line not in parent]
+    start = rest.index("Process Process-1:")
+    before = [*rest[:start], *parent, *rest[start:]]
+    report = broken(name, result, output="\n".join(before) + "\n")
+    assert "is 'parent: waiting', which no strand" in first(report), report
+    inside = [*rest[: start + 2], *parent, *rest[start + 2 :]]
+    report = broken(name, result, output="\n".join(inside) + "\n")
+    waiting = line_of(name, "parent: waiting")
+    assert f"strand 2 waited for 'parent: waiting' (line {waiting})" in first(report), report
 
 
 @pytest.mark.parametrize("method", METHODS)
