@@ -68,6 +68,10 @@ gettext_auto_build = True
 EDITIONS = {"zh_CN": ("zh", "zh-CN", "中文"), "en": ("en", "en", "English")}
 #: The project's name in each language.
 TITLES = {"zh_CN": "Python 多进程指南", "en": "Python multiprocessing, by example"}
+COPYRIGHTS = {
+    "zh_CN": "2026，Python 多进程指南的贡献者",
+    "en": "2026, the contributors to Python multiprocessing, by example",
+}
 
 # -- Options for MyST --------------------------------------------------------
 
@@ -169,6 +173,7 @@ def _per_edition(app: Sphinx, config: Config) -> None:
         raise ConfigError(f"language {config.language!r}: this site has the editions {known}")
     folder = EDITIONS[config.language][0]
     config.project = config.html_title = TITLES[config.language]
+    config.copyright = COPYRIGHTS[config.language]
     if site_baseurl:
         config.html_baseurl = f"{site_baseurl}{folder}/"
     config.notfound_urls_prefix = urlparse(config.html_baseurl).path or f"/{folder}/"
