@@ -4,8 +4,8 @@
 
 writes ``DIR/html/zh/`` (the source language) and ``DIR/html/en/`` (the
 same source through ``docs/locales/en``), their doctrees under
-``DIR/doctrees/zh`` and ``DIR/doctrees/en``, and ``DIR/html/index.html``,
-which leads to ``zh/``.  ``DIR`` is ``docs/_build`` by default.  Warnings
+``DIR/doctrees/zh`` and ``DIR/doctrees/en``, ``DIR/html/index.html``,
+which leads to ``zh/``, and ``DIR/html/404.html``, a copy of ``zh/404.html``.  ``DIR`` is ``docs/_build`` by default.  Warnings
 are errors (``-n -W --keep-going``); other options go to both
 sphinx-build runs (``-D example_jobs=4``, ``-q``, ``-E``).
 
@@ -18,6 +18,8 @@ the second gets each run from the cache.  Each build writes what it ran to
 from __future__ import annotations
 
 import argparse
+import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -58,7 +60,13 @@ def build(language: str, folder: str, out: Path, extra: list[str]) -> int:
         "-D", f"example_cache_dir={out.resolve() / 'doctrees' / 'example-cache'}",
         *extra, str(ROOT / "docs"), str(out / "html" / folder),
     ]  # fmt: skip
-    return subprocess.run(command, cwd=ROOT, check=False).returncode
+    process = subprocess.Popen(command, cwd=ROOT)
+    try:
+        return process.wait()
+    except BaseException:  # SIGTERM (below) or Ctrl-C: the build kills its examples first
+        process.terminate()
+        process.wait()
+        raise
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -67,6 +75,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "_build", metavar="DIR")
     options, extra = parser.parse_known_args(argv)
+    # Stopped (CI, a test's timeout): stop the sphinx-build running, as it stops its examples.
+    signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(128 + number))
     out: Path = options.out
     for language, folder, name in EDITIONS:
         start = time.perf_counter()
@@ -82,6 +92,10 @@ def main(argv: list[str] | None = None) -> int:
             return status
         print(f"build_site: {name} ({language}) built in {took:.1f} s: {out / 'html' / folder}")
     (out / "html" / "index.html").write_text(ROOT_PAGE, encoding="utf-8")
+    # Hosts serve the 404 page of the site's root (Read the Docs: of the
+    # version's; GitHub Pages: of the site's): the source language's, whose
+    # links are absolute, so it works there as it does under zh/.
+    shutil.copyfile(out / "html" / "zh" / "404.html", out / "html" / "404.html")
     return 0
 
 
