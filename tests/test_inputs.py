@@ -97,16 +97,12 @@ def test_config_values_from_the_command_line_are_coerced(tmp_path):
         "example_dir": "examples",
         "example_start_method": "",  # -D example_start_method=
         "example_header_marker": "# end of header",
-        "example_output_caption": "{python} {system} {start_method}",
-        "example_start_method_note": " ({start_methods})",
-        "example_no_output_text": "(none)",
         "example_max_lines": 50,  # Sphinx makes -D values of int settings int
-        "example_truncation_text": "[{lines} more]",
         "example_jobs": "4",  # -D example_jobs=4: the default is None, so a string
         "example_cache": False,  # -D example_cache=0 (Sphinx converts 0 and 1)
         "example_allowed_languages": ["sh", " python"],  # -D ...=sh, python
         "example_run_command": "python3 {name}",
-        "example_download_text": "download",
+        "example_cache_dir": "",  # -D example_cache_dir=: the default
     }
     settings = SimpleNamespace(**values)
     config.validate(SimpleNamespace(srcdir=tmp_path / "docs", config=settings), settings)
@@ -114,6 +110,7 @@ def test_config_values_from_the_command_line_are_coerced(tmp_path):
     assert settings.example_start_method is None
     assert settings.example_allowed_languages == ("sh", "python")
     assert settings.example_cache is False
+    assert settings.example_cache_dir is None
 
 
 def test_bad_config_values_are_one_line_errors(project):
@@ -122,7 +119,6 @@ def test_bad_config_values_are_one_line_errors(project):
         "-q",
         *("-D", "example_jobs=many", "-D", "example_start_method=spwan"),
         *("-D", "example_cache=no", "-D", "example_max_lines=5", "-D", "example_dir=exmples"),
-        *("-D", "example_output_caption={python} {version}"),
         *("-D", "example_run_command=python {path}"),
     )
     assert result.returncode == 2
@@ -131,8 +127,6 @@ def test_bad_config_values_are_one_line_errors(project):
         f"{project.root / 'exmples'} is not a directory (example_dir is under example_root)",
         "ERROR: config value example_start_method = 'spwan': "
         "expected one of 'fork', 'spawn', 'forkserver', or None for the platform's default",
-        "ERROR: config value example_output_caption = '{python} {version}': "
-        "unknown field(s) ['version']; known: {python}, {system}, {start_method}",
         "ERROR: config value example_max_lines = 5: expected a whole number of at least 11",
         "ERROR: config value example_jobs = 'many': "
         "expected a whole number of at least 1, or None for the default",

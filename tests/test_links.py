@@ -1,40 +1,55 @@
-"""The site's links out: CPython's docs from the kept inventory, the 404 page, the sitemap.
+"""The site's links: CPython's docs from the kept inventory, the 404 page, the sitemap,
+and the two editions (Chinese, English) linked to each other.
 
-One build of the real docs as Read the Docs builds them (its canonical URL
-in the environment), with every proxy pointing at a closed port: a build
-that reached the network would fail, and its log would say so.
+One build of the real site as Read the Docs builds it (tools/build_site.py,
+its canonical URL in the environment), with every proxy pointing at a
+closed port: a build that reached the network would fail, and its log
+would say so.
 """
 
 from __future__ import annotations
 
 import configparser
+import json
 import re
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
+from bs4 import BeautifulSoup
 
 from conftest import ROOT, run_python
 
-BASE = "https://example.readthedocs.io/zh-cn/latest/"
-PREFIX = "/zh-cn/latest/"  # the path part of BASE: where 404.html finds the assets
+SITE = "https://example.readthedocs.io/zh-cn/latest/"
+BASE = SITE + "zh/"  # the Chinese edition's
+PREFIX = "/zh-cn/latest/zh/"  # the path part of BASE: where 404.html finds the assets
 CLOSED = "http://127.0.0.1:9"  # the discard port: nothing listens
 PAGES = sorted(path.stem for path in (ROOT / "docs").glob("*.md"))
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    """The built site and the build's log (not quiet: intersphinx logs where it reads)."""
+def site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The built site (``html/`` and ``doctrees/``) and the build's log.
+
+    Not quiet: intersphinx logs where it reads.
+    """
     out = tmp_path_factory.mktemp("rtd")
     result = run_python(
-        "-m", "sphinx", "-n", "-W", "--keep-going", "-b", "html",
-        "-d", str(out / "doctrees"), "docs", str(out / "html"),
-        cwd=ROOT, READTHEDOCS_CANONICAL_URL=BASE,
+        "tools/build_site.py", "--out", str(out),
+        cwd=ROOT, READTHEDOCS_CANONICAL_URL=SITE,
         http_proxy=CLOSED, https_proxy=CLOSED, HTTP_PROXY=CLOSED, HTTPS_PROXY=CLOSED,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert result.stderr == "", result.stderr  # not one warning
-    return out / "html", result.stdout
+    return out, result.stdout
+
+
+@pytest.fixture(scope="module")
+def built(site: tuple[Path, str]) -> tuple[Path, str]:
+    """The Chinese edition and the build's log."""
+    out, log = site
+    return out / "html" / "zh", log
 
 
 def test_api_names_link_to_cpython_docs_read_from_the_kept_inventory(built):
@@ -89,3 +104,101 @@ def test_tox_docs_env_passes_the_read_the_docs_address():
     tox.read(ROOT / "tox.ini")
     passed = re.split(r"[\s,]+", tox["testenv:docs"].get("pass_env", ""))
     assert "READTHEDOCS_CANONICAL_URL" in passed
+
+
+# -- the two editions -------------------------------------------------------------
+
+#: Each edition's folder, its hreflang, and the other edition's folder and hreflang.
+EDITIONS = {"zh": ("zh-CN", "en", "en"), "en": ("en", "zh", "zh-CN")}
+
+
+def test_the_english_build_runs_no_example_it_gets_every_run_from_the_cache(site):
+    out, _ = site
+    zh, en = (
+        json.loads((out / "doctrees" / edition / "example-runs.json").read_text())["counts"]
+        for edition in ("zh", "en")
+    )
+    assert zh["executed"] > 0 and zh["cached"] == 0, zh
+    assert en["executed"] == 0 and en["cached"] == zh["executed"], en
+
+
+def test_every_page_links_to_the_same_page_in_the_other_edition(site):
+    out, _ = site
+    for edition, (hreflang, other, other_hreflang) in EDITIONS.items():
+        pages = sorted((out / "html" / edition).rglob("*.html"))
+        assert len(pages) >= len(PAGES) + 3, pages  # with 404, search, genindex
+        for path in pages:
+            soup = BeautifulSoup(path.read_text(), "html.parser")
+            page = path.relative_to(out / "html" / edition).as_posix()
+            assert soup.html["lang"] == hreflang, page
+            (switch,) = soup.select("a.language-switch")
+            assert switch["hreflang"] == switch["lang"] == other_hreflang, page
+            assert switch.get_text() == {"en": "English", "zh": "中文"}[other], page
+            href = switch["href"]
+            if page == "404.html":  # served at any depth: from the server's root
+                assert href == f"{urlparse(SITE).path}{other}/404.html"
+            else:
+                assert not urlparse(href).scheme and not href.startswith("/"), href
+                assert (path.parent / href).resolve() == out / "html" / other / page
+            alternates = {
+                link["hreflang"]: link["href"]
+                for link in soup.select('head link[rel="alternate"][hreflang]')
+            }
+            assert alternates == {"zh-CN": f"{SITE}zh/{page}", "en": f"{SITE}en/{page}"}
+
+
+def test_the_site_root_leads_to_the_chinese_edition_and_names_both(site):
+    out, _ = site
+    soup = BeautifulSoup((out / "html" / "index.html").read_text(), "html.parser")
+    assert soup.select_one('meta[http-equiv="refresh"]')["content"] == "0; url=zh/"
+    links = {a["href"]: a.get_text() for a in soup.select("a")}
+    assert links == {"zh/index.html": "中文", "en/index.html": "English"}
+    # The host's 404 page, at the root: the Chinese one, its links absolute.
+    assert (out / "html" / "404.html").read_text() == (out / "html" / "zh" / "404.html").read_text()
+
+
+def test_the_english_edition_has_its_own_404_page_sitemap_and_canonical_urls(site):
+    out, _ = site
+    html = out / "html" / "en"
+    page = (html / "404.html").read_text()
+    assets = re.findall(r'<(?:link|script)\b[^>]*\b(?:href|src)="([^"]+\.(?:css|js)[^"]*)"', page)
+    assert assets and all(asset.startswith("/zh-cn/latest/en/_static/") for asset in assets)
+    namespace = {
+        "s": "http://www.sitemaps.org/schemas/sitemap/0.9",
+        "x": "http://www.w3.org/1999/xhtml",
+    }
+    root = ElementTree.parse(html / "sitemap.xml").getroot()
+    for url in root.findall("s:url", namespace):
+        link = url.findtext("s:loc", namespaces=namespace) or ""
+        assert link.startswith(f"{SITE}en/"), link
+        name = link.removeprefix(f"{SITE}en/")
+        alternates = {
+            alternate.get("hreflang"): alternate.get("href")
+            for alternate in url.findall("x:link[@rel='alternate']", namespace)
+        }
+        assert alternates == {"zh-CN": f"{SITE}zh/{name}", "en": link}
+    assert len(root.findall("s:url", namespace)) == len(PAGES)
+    assert (
+        f'<link rel="canonical" href="{SITE}en/process.html"' in (html / "process.html").read_text()
+    )
+
+
+def test_each_edition_reads_in_its_language_extension_and_theme_words_included(site):
+    out, _ = site
+    words = {
+        # The extension's caption, the start-method note, the download link;
+        # the theme's links to the previous and next pages.
+        "zh": ["输出 · Python", "· 启动方式 spawn", ">下载<", "上一页", "下一页", "回到顶部"],
+        "en": ["Output · Python", "· start method spawn", ">download<", "Previous", "Next"],
+    }
+    for edition, expected in words.items():
+        text = (out / "html" / edition / "process.html").read_text()
+        for word in expected:
+            assert word in text, (edition, word)
+    for name in PAGES:  # no Chinese left in an English page's text
+        soup = BeautifulSoup((out / "html" / "en" / f"{name}.html").read_text(), "html.parser")
+        chinese = set(
+            re.findall(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]+", soup.article.get_text())
+        )
+        # The one Chinese the English pages keep: the title of the post they follow.
+        assert chinese <= {"《", "多进程操作》"}, (name, chinese)

@@ -129,7 +129,7 @@ def test_declared_start_method_is_used_and_said(project):
     )
     assert project.build("-q", "-W").returncode == 0
     page = (project.root / "docs/_build/html/index.html").read_text()
-    assert "forkserver (only: forkserver)" in page
+    assert "start method forkserver (only under forkserver)" in page
 
 
 # -- the real site ------------------------------------------------------------

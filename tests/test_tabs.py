@@ -91,7 +91,9 @@ def test_outputs_in_tabs_run_once_per_method_and_fail_naming_it(project):
             re.S,
         )
         assert block, method
-        assert block[1].startswith("Output · Python ") and block[1].endswith(f" · {method}")
+        assert block[1].startswith("Output · Python ") and block[1].endswith(
+            f" · start method {method}"
+        )
         output = html.unescape(re.sub(r"<[^>]+>", "", block[2]))
         assert output == f"parent: {method}\nchild: {method}\n"
     assert text.count("examples/fixture_start_method.py</span>") == 1  # the source once

@@ -12,6 +12,7 @@ Modules, one job each:
 - :mod:`.schedule`: the runs a build needs, run concurrently ahead of reading;
 - :mod:`.lone`: a machine-wide lock for running alone, and who overlapped whom;
 - :mod:`.sphinxext`: the ``example`` directive and its event handlers;
+- :mod:`.i18n`: the extension's words on a page, in the build's language;
 - :mod:`.contract`: no page may hold inline code or pasted output;
 - :mod:`.pytest_plugin`: the pytest plugin (the project's ``conftest.py``
   loads it), on the same modules.
@@ -42,35 +43,27 @@ def _install_signal_handlers(app: Sphinx) -> None:
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
-    from . import config, contract, sphinxext
+    from . import config, contract, i18n, sphinxext
 
     app.add_config_value("example_root", "..", "env", str)
     app.add_config_value("example_dir", "examples", "env", str)
     app.add_config_value("example_start_method", None, "env", (str, type(None)))
     app.add_config_value("example_header_marker", "# end of header", "env", str)
-    app.add_config_value(
-        "example_output_caption", "Output · Python {python} · {system} · {start_method}", "env", str
-    )
-    app.add_config_value("example_start_method_note", " (only: {start_methods})", "env", str)
-    app.add_config_value("example_no_output_text", "(no output)", "env", str)
-    # The caption of an example's source: how to run it, and a link to download it.
+    # The caption of an example's source: how to run it (and a link to download it).
     app.add_config_value("example_run_command", "python {name}", "env", str)
-    app.add_config_value("example_download_text", "download", "env", str)
     app.add_config_value("example_max_lines", 200, "env", int)
-    app.add_config_value(
-        "example_truncation_text",
-        "[... {lines} more lines not shown; all were checked ...]",
-        "env",
-        str,
-    )
     # How many examples run at once; None: 16 per core, at most 32 (they mostly sleep).
     app.add_config_value("example_jobs", None, "", (int, type(None)))
     # str, and a list default: so that -D values reach config.validate as given.
     app.add_config_value("example_cache", True, "", (bool, str))
+    # None: <doctreedir>/example-cache.  Builds of the site in two languages share one.
+    app.add_config_value("example_cache_dir", None, "", (str, type(None)))
     app.add_config_value(
         "example_allowed_languages", ["sh", "bash", "shell", "ini", "toml"], "env", (tuple, list)
     )
     app.connect("config-inited", config.validate)
+    # The words the extension puts on a page, in the build's language.
+    i18n.add_catalog(app)
 
     app.connect("builder-inited", _add_static_path)
     app.connect("builder-inited", _install_signal_handlers)

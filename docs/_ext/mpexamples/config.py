@@ -28,9 +28,6 @@ logger = logging.getLogger(__name__)
 
 #: The fields each text template may use.
 TEMPLATES = {
-    "example_output_caption": ("python", "system", "start_method"),
-    "example_start_method_note": ("start_methods",),
-    "example_truncation_text": ("lines",),
     "example_run_command": ("name",),
 }
 #: :func:`.expect.abridge` keeps the last 10 lines; the head needs at least one.
@@ -66,6 +63,12 @@ def _text(value: object, app: Sphinx) -> str:
     if not isinstance(value, str):
         raise Invalid("expected a string")
     return value
+
+
+def _optional_text(value: object, app: Sphinx) -> str | None:
+    if value is None or value == "":  # -D example_cache_dir= gives ""
+        return None
+    return _text(value, app)
 
 
 def _template(name: str) -> Callable[[object, Sphinx], str]:
@@ -140,14 +143,10 @@ CHECKS: dict[str, Callable[[object, Sphinx], object]] = {
     "example_dir": _directory,
     "example_start_method": _start_method,
     "example_header_marker": _text,
-    "example_output_caption": _template("example_output_caption"),
-    "example_start_method_note": _template("example_start_method_note"),
-    "example_no_output_text": _text,
     "example_max_lines": _integer(MIN_MAX_LINES),
-    "example_truncation_text": _template("example_truncation_text"),
     "example_jobs": _integer(1, none=True),
     "example_cache": _flag,
+    "example_cache_dir": _optional_text,
     "example_allowed_languages": _languages,
     "example_run_command": _template("example_run_command"),
-    "example_download_text": _text,
 }

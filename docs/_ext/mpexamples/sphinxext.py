@@ -46,6 +46,7 @@ from sphinx.util.docutils import SphinxDirective
 from . import expect
 from .cache import Cache
 from .example import Example
+from .i18n import _
 from .layout import Layout, NotAnExample, has_expectation, lone_message, not_a_file
 from .schedule import Runs, default_jobs, scan
 
@@ -404,7 +405,7 @@ def _source_caption(app: Sphinx, example: Example, *, helper: bool) -> list[node
     """
     env = app.env
     relative = Path(os.path.relpath(example.path, env.srcdir)).as_posix()
-    text = app.config.example_download_text
+    text = _("download")
     link = addnodes.download_reference(
         "", text, refdoc=env.docname, reftarget=relative, refexplicit=True
     )
@@ -429,20 +430,20 @@ def _parse_line_numbers(spec: str, count: int) -> list[int]:
 def _output_block(
     app: Sphinx, node: example_node, expectation: expect.Expectation, result: RunResult
 ) -> nodes.Element:
-    caption = app.config.example_output_caption.format(
+    caption = _("Output · Python {python} · {system} · start method {start_method}").format(
         python=result.python, system=result.system, start_method=result.start_method
     )
     if set(expectation.start_methods) != set(expect.START_METHODS):
-        caption += app.config.example_start_method_note.format(
+        caption += _(" (only under {start_methods})").format(
             start_methods=", ".join(expectation.start_methods)
         )
     # The check saw every line; a long output shows both ends on the page.
     lines = expect.abridge(
         expect.output_lines(result.output),
         app.config.example_max_lines,
-        app.config.example_truncation_text,
+        _("[... {lines} more lines not shown; all were checked ...]"),
     )
-    text = "\n".join(lines) or app.config.example_no_output_text
+    text = "\n".join(lines) or _("(no output)")
     literal = nodes.literal_block(text, text, language="text", classes=["example-output"])
     return _captioned(literal, caption, node, classes=["example-output-wrapper"])
 
@@ -517,7 +518,10 @@ def _build(app: Sphinx) -> BuildRun:
 
 
 def start_runs(app: Sphinx) -> None:
-    cache = Cache(Path(app.doctreedir) / "example-cache") if app.config.example_cache else None
+    directory = Path(
+        app.confdir, app.config.example_cache_dir or Path(app.doctreedir, "example-cache")
+    )
+    cache = Cache(directory) if app.config.example_cache else None
     jobs = app.config.example_jobs or default_jobs()
     setattr(app.builder, _BUILD_RUN, BuildRun(Runs(cache, jobs)))
 
