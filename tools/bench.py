@@ -35,6 +35,13 @@ expectation, on copied pages), and report CPU utilisation, CPU seconds /
 Beside it, the share of the whole machine's CPU time left idle during the
 build (``/proc/stat``): low use with the machine idle means the build left
 cores unused; with the machine busy, other programs had them.
+
+Two rows report costs of the reader's site, with no target: the Chinese
+word index (the no-execution build, whose search index cuts Chinese text
+with jieba, over the same build with Sphinx's English indexer), and the
+English edition (``tools/build_site.py`` building both editions from a
+fresh copy, over the clean Chinese build; the English build must run no
+example, since it gets every run from the shared cache).
 """
 
 from __future__ import annotations
@@ -167,6 +174,7 @@ class Bench:
 
         other = self.median(lambda: self.build(self.copy("programoutput"), "programoutput").wall)
         self.ratio("clean build / sphinxcontrib-programoutput clean build", clean.wall, other, 0.5)
+        self.reader_costs(noexec, clean)
         self.scaling_table(scaled)
         return self.run_checker()
 
@@ -200,10 +208,47 @@ class Bench:
     def median(self, measure) -> float:
         return statistics.median(measure() for _ in range(self.repeat))
 
-    def build(self, site: Path, stand_in: str | None = None, runs: int | None = None) -> Build:
+    def reader_costs(self, noexec: Build, clean: Build) -> None:
+        """What the reader's site adds: the Chinese word index, the English edition."""
+        english_index = self.median(
+            lambda: self.build(self.copy("index"), "noexec", ["-D", "html_search_language=en"]).wall
+        )
+        self.cost("no-execution build, Chinese words indexed (jieba) / English indexer",
+                  noexec.wall, english_index)  # fmt: skip
+        both = self.median(self.both_editions)
+        self.cost("clean build of both editions (build_site.py) / Chinese edition alone",
+                  both, clean.wall)  # fmt: skip
+
+    def both_editions(self) -> float:
+        """Time tools/build_site.py on a fresh copy; the English build must run nothing."""
+        site = self.copy("editions")
+        shutil.copytree(
+            ROOT / "tools", site / "tools", ignore=shutil.ignore_patterns("__pycache__")
+        )
+        started = time.perf_counter()
+        result = subprocess.run(
+            [sys.executable, "tools/build_site.py", "-q"], cwd=site, capture_output=True, text=True
+        )
+        elapsed = time.perf_counter() - started
+        reap_orphans()
+        if result.returncode:
+            self.broken.append(f"build_site.py in {site} failed:\n{result.stderr[-3000:]}")
+            return elapsed
+        english = json.loads((site / "docs/_build/doctrees/en/example-runs.json").read_text())
+        if english["counts"]["executed"]:
+            self.broken.append(f"the English edition ran examples: {english['counts']}")
+        return elapsed
+
+    def build(
+        self,
+        site: Path,
+        stand_in: str | None = None,
+        extra: list[str] | None = None,
+        runs: int | None = None,
+    ) -> Build:
         """Time one sphinx-build, wall and CPU; ``stand_in`` replaces mpexamples."""
         command = [sys.executable, "-m", "sphinx", "-b", "html", "-W", "docs", "docs/_build/html"]
-        command += ["-d", "docs/_build/doctrees"]
+        command += ["-d", "docs/_build/doctrees", *(extra or [])]
         env = {**os.environ, "PYTHONPATH": str(Path(__file__).parent)}
         if stand_in:
             # The site's own extensions, with the stand-in in mpexamples' place.
@@ -353,11 +398,19 @@ class Bench:
         shown = f"{ratio:.2f} ({value:.2f} s / {base:.2f} s)"
         self.rows.append((what, shown, f"<= {target}", ratio <= target))
 
+    def cost(self, what: str, value: float, base: float) -> None:
+        """A row that reports a cost, with no target to meet."""
+        shown = f"{value / base:.2f} ({value:.2f} s / {base:.2f} s)"
+        self.rows.append((what, shown, "(cost)", True))
+
     def report(self) -> None:
         width = max(len(row[0]) for row in self.rows)
         print(f"\n{'measure':<{width}}  {'ratio':<26} {'target':<8} met")
         for what, value, target, met in self.rows:
-            print(f"{what:<{width}}  {value:<26} {target:<8} {'yes' if met else 'NO'}")
+            print(
+                f"{what:<{width}}  {value:<26} {target:<8} "
+                f"{'-' if target == '(cost)' else 'yes' if met else 'NO'}"
+            )
         print(f"(medians of {self.repeat} runs; Python {sys.version.split()[0]}, "
               f"{os.cpu_count()} cores)")  # fmt: skip
         for problem in self.broken:
