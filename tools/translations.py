@@ -62,8 +62,6 @@ def extract(root: Path, out: Path) -> None:
     command = [
         sys.executable, "-m", "sphinx", "-q", "-b", "gettext",
         "-d", str(out / ".doctrees"),
-        # The site build's cache: extracting runs no example that it ran.
-        "-D", f"example_cache_dir={root / 'docs/_build/doctrees/example-cache'}",
         str(root / "docs"), str(out),
     ]  # fmt: skip
     # A fixed creation date: the catalogues' headers change only when their messages do.
