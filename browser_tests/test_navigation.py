@@ -10,12 +10,12 @@ from site_pages import EDITIONS, OTHER, SitePage, all_pages
 
 # A word of the body text, and the page that explains it (not only names it).
 SEARCHES = [
-    ("zh", "僵尸进程", "process.html"),
-    ("zh", "序列化", "process.html"),
-    ("zh", "守护进程", "daemon.html"),
-    ("en", "zombie", "process.html"),
-    ("en", "pickle", "process.html"),
-    ("en", "daemon", "daemon.html"),
+    pytest.param("zh", "僵尸进程", "process.html", id="zh-zombie"),
+    pytest.param("zh", "序列化", "process.html", id="zh-serialise"),
+    pytest.param("zh", "守护进程", "daemon.html", id="zh-daemon"),
+    pytest.param("en", "zombie", "process.html", id="en-zombie"),
+    pytest.param("en", "pickle", "process.html", id="en-pickle"),
+    pytest.param("en", "daemon", "daemon.html", id="en-daemon"),
 ]
 
 
