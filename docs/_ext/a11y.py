@@ -12,7 +12,6 @@ each page as it is rendered.  ``browser_tests`` runs axe on every page.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from sphinx.application import Sphinx
@@ -27,23 +26,20 @@ LABELS = {
 def fix(html: str, language: str) -> str:
     """Return a rendered page with the attributes axe-core asks for added."""
     labels = LABELS.get(language[:2], LABELS["en"])
-    # The toctree caption heads a list one level below the page's h1.
-    html = html.replace(
-        'class="caption" role="heading">', 'class="caption" role="heading" aria-level="2">'
-    )
-    html = re.sub(
-        r'<aside class="sidebar-drawer"',
-        f'<aside class="sidebar-drawer" aria-label="{labels["sidebar"]}"',
-        html,
-    )
-    html = re.sub(
-        r'<aside class="toc-drawer', f'<aside aria-label="{labels["toc"]}" class="toc-drawer', html
-    )
-    return re.sub(
-        r'<div class="content-icon-container">',
-        f'<div class="content-icon-container" role="navigation" aria-label="{labels["tools"]}">',
-        html,
-    )
+    for tag, added in [
+        # The toctree caption heads a list one level below the page's h1.
+        ('<p class="caption" role="heading">', ' aria-level="2"'),
+        ('<aside class="sidebar-drawer"', f' aria-label="{labels["sidebar"]}"'),
+        ('<aside class="toc-drawer', f' aria-label="{labels["toc"]}"'),
+        (
+            '<div class="content-icon-container"',
+            f' role="navigation" aria-label="{labels["tools"]}"',
+        ),
+    ]:
+        # Attributes go right after the element's name, before its class.
+        name = tag.split(" ", 1)[0]
+        html = html.replace(tag, name + added + tag[len(name) :])
+    return html
 
 
 def _wrap_render(app: Sphinx) -> None:
@@ -57,7 +53,7 @@ def _wrap_render(app: Sphinx) -> None:
     def render_fixed(template: str, context: dict[str, Any]) -> str:
         return fix(render(template, context), language)
 
-    templates.render = render_fixed  # type: ignore[method-assign]
+    templates.render = render_fixed
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
