@@ -6,6 +6,7 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 from playwright.sync_api import Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from site_pages import EDITIONS, OTHER, SitePage, all_pages
 
 # A word of the body text, and the page that explains it (not only names it).
@@ -62,3 +63,14 @@ def test_favicon(page: Page, base_url: str, edition: str) -> None:
     response = page.request.get(page.url.rsplit("/", 1)[0] + "/" + href)
     assert response.status == 200, f"favicon {href}: HTTP {response.status}"
     assert response.headers["content-type"].startswith("image/")
+
+
+def test_root_leads_to_chinese(page: Page, base_url: str) -> None:
+    """The site's root index.html leads to the Chinese edition (by redirect, or its link)."""
+    page.goto(f"{base_url}/", wait_until="load")
+    try:
+        page.wait_for_url(f"{base_url}/zh/**", timeout=3000)
+    except PlaywrightTimeout:  # no redirect: the page must link to zh/
+        page.locator("a[href^='zh/'], a[href^='./zh/']").first.click()
+        page.wait_for_url(f"{base_url}/zh/**")
+    assert page.locator("html").get_attribute("lang") == "zh-CN"
