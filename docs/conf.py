@@ -45,6 +45,8 @@ extensions = [
     "notfound.extension",
     # Ours: Chinese search that works in the browser (see the section below).
     "search_zh",
+    # Ours: names for Furo's landmarks, a level for the toctree caption (axe-core).
+    "a11y",
 ]
 exclude_patterns = ["_build"]
 templates_path = ["_templates"]
@@ -104,6 +106,8 @@ html_sidebars = {
         "sidebar/variant-selector.html",
     ]
 }
+html_static_path = ["_static"]
+html_favicon = "_static/favicon.svg"
 
 # -- Options for canonical URLs ----------------------------------------------
 

@@ -1,0 +1,61 @@
+"""Landmarks and headings that axe-core accepts, on Furo's pages.
+
+Three things in the HTML that Sphinx and Furo write fail axe-core's rules:
+the toctree's caption is ``<p role="heading">`` without the ``aria-level``
+a heading role requires (``aria-required-attr``, critical); Furo's two
+``<aside>`` drawers are landmarks of one kind without a name to tell them
+apart (``landmark-unique``); and the "view this page" link and theme toggle
+above the article sit outside every landmark (``region``).  None of these
+is in a template block one can extend, so this hook adds the attributes to
+each page as it is rendered.  ``browser_tests`` runs axe on every page.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sphinx.application import Sphinx
+
+# Names of the landmarks, by the build's language (its first two letters).
+LABELS = {
+    "zh": {"sidebar": "站点导航", "toc": "本页目录", "tools": "页面工具"},
+    "en": {"sidebar": "Site navigation", "toc": "On this page", "tools": "Page tools"},
+}
+
+
+def fix(html: str, language: str) -> str:
+    """Return a rendered page with the attributes axe-core asks for added."""
+    labels = LABELS.get(language[:2], LABELS["en"])
+    for tag, added in [
+        # The toctree caption heads a list one level below the page's h1.
+        ('<p class="caption" role="heading">', ' aria-level="2"'),
+        ('<aside class="sidebar-drawer"', f' aria-label="{labels["sidebar"]}"'),
+        ('<aside class="toc-drawer', f' aria-label="{labels["toc"]}"'),
+        (
+            '<div class="content-icon-container"',
+            f' role="navigation" aria-label="{labels["tools"]}"',
+        ),
+    ]:
+        # Attributes go right after the element's name, before its class.
+        name = tag.split(" ", 1)[0]
+        html = html.replace(tag, name + added + tag[len(name) :])
+    return html
+
+
+def _wrap_render(app: Sphinx) -> None:
+    """Post-process every page the HTML builder renders through its templates."""
+    templates = getattr(app.builder, "templates", None)
+    if templates is None or app.builder.format != "html":
+        return
+    render = templates.render
+    language = app.config.language or "en"
+
+    def render_fixed(template: str, context: dict[str, Any]) -> str:
+        return fix(render(template, context), language)
+
+    templates.render = render_fixed
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.connect("builder-inited", _wrap_render)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
