@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import io
 import json
 import os
@@ -109,7 +110,9 @@ def sphinx_build(argv: list[str], cwd: Path) -> subprocess.CompletedProcess[str]
     )
 
 
-def run_python(*args: str, cwd: Path, **variables: str) -> subprocess.CompletedProcess[str]:
+def run_python(
+    *args: str, cwd: Path, timeout: float = 300, **variables: str
+) -> subprocess.CompletedProcess[str]:
     """``python *args``; stopped with SIGTERM if the test times out or is interrupted."""
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", **variables}
     process = subprocess.Popen(
@@ -117,7 +120,7 @@ def run_python(*args: str, cwd: Path, **variables: str) -> subprocess.CompletedP
         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
     )  # fmt: skip
     try:
-        stdout, stderr = process.communicate(timeout=300)
+        stdout, stderr = process.communicate(timeout=timeout)
     except BaseException:  # a timeout, pytest-timeout, Ctrl-C
         stop(process)
         raise
@@ -190,3 +193,51 @@ def alive(pid: int) -> bool:
     except ProcessLookupError:
         return False
     return True
+
+
+#: The address the real site is built for, as Read the Docs builds it.
+SITE_URL = "https://example.readthedocs.io/zh-cn/latest/"
+#: The discard port: nothing listens, so a build that reached the network fails.
+CLOSED = "http://127.0.0.1:9"
+#: How long a test of the real site may take: the build may run every example.
+REAL_SITE_TIMEOUT = 900
+#: A folder of passing runs (``pytest --example-cache``) the real site starts from.
+SEED_VARIABLE = "MPEXAMPLES_SITE_CACHE"
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The real site, both editions, built once per test session: its folder and log.
+
+    Built as Read the Docs builds it (``tools/build_site.py`` with its
+    canonical URL), every proxy pointing at a closed port.  Every example
+    runs in this build, so it is built once and shared: pytest-xdist's
+    workers share the session's temporary folder, and the first to take the
+    lock builds while the others wait, then read what it left.  With
+    ``MPEXAMPLES_SITE_CACHE`` set (tox sets it: its first command runs every
+    example with ``--example-cache`` there), the build starts from those
+    passing runs instead of running each again.  Tests that use it carry
+    ``pytest.mark.timeout(REAL_SITE_TIMEOUT)``.
+    """
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    out = shared / "real-site"
+    with (shared / "real-site.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        log, failure = out / "build.log", out / "build.failed"
+        if not log.exists() and not failure.exists():
+            if seed := os.environ.get(SEED_VARIABLE):  # this session's passing runs
+                shutil.copytree(seed, out / "doctrees" / "example-cache", dirs_exist_ok=True)
+            result = run_python(
+                "tools/build_site.py", "--out", str(out),
+                cwd=ROOT, timeout=REAL_SITE_TIMEOUT, READTHEDOCS_CANONICAL_URL=SITE_URL,
+                http_proxy=CLOSED, https_proxy=CLOSED, HTTP_PROXY=CLOSED, HTTPS_PROXY=CLOSED,
+            )  # fmt: skip
+            out.mkdir(exist_ok=True)
+            if result.returncode or result.stderr:  # not one warning
+                failure.write_text(f"exit status {result.returncode}\n{result.stderr}")
+            else:
+                log.write_text(result.stdout)
+    if failure.exists():
+        pytest.fail(f"building the real site failed: {failure.read_text()}", pytrace=False)
+    return out, log.read_text()

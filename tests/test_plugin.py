@@ -58,3 +58,21 @@ def test_examples_folder_comes_from_the_ini_file(project):
     assert result.stdout.splitlines()[:3] == [
         f"samples/fixture_stdin.py::{method}" for method in ("fork", "spawn", "forkserver")
     ], result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("workers", [0, 2], ids=["concurrent", "xdist"])
+def test_example_cache_keeps_the_passing_runs_for_a_build_and_never_reads_them(project, workers):
+    project.example("fixture_stdin")
+    project.example("fixture_child_raises")  # fails: never kept
+    cache = project.root / "kept"
+    for _ in range(2):  # the second session runs everything again
+        result = project.pytest("--example-cache", str(cache), workers=workers)
+        assert result.returncode == 1, result.stdout
+        assert re.search(r"\b3 passed\b", result.stdout), result.stdout
+        assert "mpexamples: 6 example run(s), 0 from the cache" in result.stdout or workers
+    assert len(list(cache.glob("*.json"))) == 3  # fixture_stdin under each method
+    # A build given that folder shows the kept spawn run and runs nothing.
+    for suffix in (".py", ".expect"):
+        (project.root / "examples" / f"fixture_child_raises{suffix}").unlink()
+    project.page("# T\n\n```{example} fixture_stdin.py\n```\n")
+    assert project.runs("-D", f"example_cache_dir={cache}") == (0, 1)

@@ -11,7 +11,7 @@ import pytest
 from search_zh import check_dict
 from sphinx.errors import ConfigError
 
-from conftest import ROOT, run_python
+from conftest import REAL_SITE_TIMEOUT
 
 #: Each word a reader may search for, and the page (docs/<name>.md) that explains it.
 WORDS = {
@@ -40,24 +40,18 @@ def pages_of(index: dict, term: str) -> set[str]:
     return found
 
 
-def test_site_search_finds_chinese_and_english_words(tmp_path):
-    # One build, one test: pytest-xdist would build again for a second test.
-    result = run_python(
-        "-m", "sphinx", "-n", "-W", "-q", "-b", "html", "-d", str(tmp_path / "doctrees"),
-        "docs", str(tmp_path / "html"), cwd=ROOT,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr
-    assert result.stderr == "", result.stderr  # jieba's progress messages stay off the log
-
+@pytest.mark.timeout(REAL_SITE_TIMEOUT)
+def test_site_search_finds_chinese_and_english_words(real_site):
+    html = real_site[0] / "html" / "zh"  # the build has not one warning (real_site)
     # search.html runs language_data.js, then `new Stemmer()`: the class that
     # file assigns to window.Stemmer must be one it defines.
-    language_data = (tmp_path / "html/_static/language_data.js").read_text(encoding="utf-8")
+    language_data = (html / "_static/language_data.js").read_text(encoding="utf-8")
     assigned = re.search(r"^window\.Stemmer = (\w+);$", language_data, re.M)
     assert assigned, language_data[-300:]
     name = re.escape(assigned[1])
     assert re.search(rf"\b(var|let|const|class|function)\s+{name}\b", language_data), assigned[0]
 
-    index = search_index(tmp_path / "html")
+    index = search_index(html)
     for word, page in WORDS.items():
         assert page in pages_of(index, word), (word, page)
 

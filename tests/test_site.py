@@ -6,7 +6,7 @@ import re
 import pytest
 from docutils.nodes import make_id
 
-from conftest import ROOT, run_python, survivors
+from conftest import REAL_SITE_TIMEOUT, ROOT, survivors
 from mpexamples import expect
 from mpexamples.example import Example, find_examples
 from mpexamples.layout import has_expectation
@@ -135,27 +135,10 @@ def test_declared_start_method_is_used_and_said(project):
 # -- the real site ------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    out = tmp_path_factory.mktemp("site")
-    result = run_python(
-        "-m",
-        "sphinx",
-        "-n",
-        "-W",
-        "--keep-going",
-        "-b",
-        "html",
-        "-q",
-        "-d",
-        str(out / "doctrees"),
-        "docs",
-        str(out / "html"),
-        cwd=ROOT,
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stderr == "", result.stderr  # not one warning
-    return out / "html"
+@pytest.fixture
+def site(real_site):
+    """The real site's Chinese edition (built with not one warning: real_site)."""
+    return real_site[0] / "html" / "zh"
 
 
 def output_blocks(page: str) -> dict[str, str]:
@@ -170,6 +153,7 @@ def output_blocks(page: str) -> dict[str, str]:
     return blocks
 
 
+@pytest.mark.timeout(REAL_SITE_TIMEOUT)
 def test_every_example_on_the_site_shows_output_that_passes(site):
     files = find_examples(ROOT / "examples")
     examples = [Example.at(p, ROOT) for p in files if has_expectation(p)]
@@ -225,6 +209,7 @@ def test_bad_utf8_does_not_break_the_build(project):
     assert "bad \ufffd\ufffd bytes" in (project.root / "docs/_build/html/index.html").read_text()
 
 
+@pytest.mark.timeout(REAL_SITE_TIMEOUT)
 def test_the_site_shows_one_example_under_each_start_method(site):
     """docs/process.md's tabs: three runs of one build, and the difference they teach."""
     blocks = output_blocks((site / "process.html").read_text())

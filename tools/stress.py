@@ -33,7 +33,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "examples"
 SUMMARY = re.compile(r"^(?:FAILED|ERROR) (\S+)", re.M)
-SUITE = (["examples"], ["-n", "6", "tests"])  # as in tox.ini
 TOTALS = re.compile(r"^=* ?(.*(?:passed|failed|error).*?) in [\d.]+s", re.M)
 BUILD_FAILURE = re.compile(r"example (\S+) failed under the '(\w+)' start method")
 NEIGHBOURS = 15
@@ -66,9 +65,11 @@ def main() -> int:
                     run = build if args.builds else margin_tests
                     results = [run(site, number, failures)]
                 else:
+                    cache = Path(tmp) / f"cache-{number}"
+                    os.environ["MPEXAMPLES_SITE_CACHE"] = str(cache)  # as tox.ini sets it
                     results = [
                         suite_part(command, number, failures, Path(tmp) / f"report-{number}.json")
-                        for command in SUITE
+                        for command in suite(cache)
                     ]
                 failed_runs += any(failed for _, failed, _ in results)
                 for _, _, counts in results:
@@ -91,6 +92,12 @@ def main() -> int:
     for test, count in sorted(failures.items()):
         print(f"  {count:3d} x {test}")
     return 1 if failed_runs else 0
+
+
+def suite(cache: Path) -> tuple[list[str], list[str]]:
+    """The two pytest commands of tox.ini: the examples (keeping their passing
+    runs in ``cache``), then the pipeline's tests."""
+    return ["--example-cache", str(cache), "examples"], ["-n", "6", "tests"]
 
 
 def suite_part(

@@ -15,17 +15,16 @@ from __future__ import annotations
 from typing import Any
 
 from sphinx.application import Sphinx
+from sphinx.locale import _
 
-# Names of the landmarks, by the build's language (its first two letters).
-LABELS = {
-    "zh": {"sidebar": "站点导航", "toc": "本页目录", "tools": "页面工具"},
-    "en": {"sidebar": "Site navigation", "toc": "On this page", "tools": "Page tools"},
-}
+#: Names of the landmarks: English message ids in Sphinx's own "sphinx"
+#: domain, as the theme's words are, so docs/locales/zh_CN/LC_MESSAGES/
+#: sphinx.po translates them with the theme's other words.
+LABELS = {"sidebar": "Site navigation", "toc": "On this page", "tools": "Page tools"}
 
 
-def fix(html: str, language: str) -> str:
+def fix(html: str, labels: dict[str, str]) -> str:
     """Return a rendered page with the attributes axe-core asks for added."""
-    labels = LABELS.get(language[:2], LABELS["en"])
     for tag, added in [
         # The toctree caption heads a list one level below the page's h1.
         ('<p class="caption" role="heading">', ' aria-level="2"'),
@@ -48,10 +47,10 @@ def _wrap_render(app: Sphinx) -> None:
     if templates is None or app.builder.format != "html":
         return
     render = templates.render
-    language = app.config.language or "en"
+    labels = {key: _(text) for key, text in LABELS.items()}  # the build's language
 
     def render_fixed(template: str, context: dict[str, Any]) -> str:
-        return fix(render(template, context), language)
+        return fix(render(template, context), labels)
 
     templates.render = render_fixed
 

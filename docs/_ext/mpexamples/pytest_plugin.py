@@ -19,7 +19,10 @@ other runs of the session overlapped is run again alone (see
 ``mpexamples.schedule``), and the terminal summary counts these.  An
 example whose expectation says ``run: alone`` always runs alone.
 ``--example-report PATH`` writes every run's record as JSON (the xdist
-controller writes its workers' records, merged).
+controller writes its workers' records, merged).  ``--example-cache DIR``
+stores every passing run in DIR, in the site build's cache format: pytest
+never reads it (every example runs), but a build given that folder as its
+``example_cache_dir`` shows those runs instead of running them again.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from . import expect, runner
+from .cache import StoreOnly
 from .example import Example
 from .layout import Layout, NotAnExample, has_expectation, lone_message
 from .schedule import Runs, default_jobs
@@ -65,6 +69,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--example-report",
         metavar="PATH",
         help="write what ran (counts and a record per run) to PATH as JSON",
+    )
+    group.addoption(
+        "--example-cache",
+        metavar="DIR",
+        help="store each passing run in DIR, as the site build's example cache does "
+        "(never read here: every example runs), for a build with example_cache_dir=DIR",
     )
     parser.addini(
         "example_dir",
@@ -184,8 +194,9 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     if config.option.collectonly:
         return
     worker = getattr(config, "workerinput", None)  # its session spans the workers
+    store = config.getoption("--example-cache")
     runs = config.stash[RUNS] = Runs(
-        cache=None,
+        cache=StoreOnly(Path(store).resolve()) if store else None,
         jobs=config.getoption("--example-jobs"),
         session=worker["testrunuid"] if worker else None,
     )
