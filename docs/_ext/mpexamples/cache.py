@@ -70,3 +70,11 @@ class Cache:
         partial = self._file(key).with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
         partial.write_text(json.dumps(asdict(result)), encoding="utf-8")
         partial.replace(self._file(key))  # readers never see half a file
+
+
+class StoreOnly(Cache):
+    """A cache that is filled and never read: a test session runs every example,
+    and leaves its passing runs for a site build to take (``--example-cache``)."""
+
+    def get(self, key: str) -> RunResult | None:
+        return None
