@@ -14,8 +14,8 @@ def run(shown, command, **variables):
     env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
     env.update(variables)
     print(f"$ {shown} | cat")
-    piped = subprocess.run(command, stdout=subprocess.PIPE, env=env)
-    print(piped.stdout.decode(), end="")
+    piped = subprocess.run(command, stdout=subprocess.PIPE, env=env, text=True)
+    print(piped.stdout, end="")
 
 
 if __name__ == "__main__":
