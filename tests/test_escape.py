@@ -7,7 +7,9 @@ at once in a build and in pytest, under every way a run can end.
 """
 
 import os
+import subprocess
 import sys
+import time
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -80,3 +82,18 @@ def test_an_orphan_seen_under_its_dying_parent_is_found_by_the_next_look(monkeyp
     record = runner._Run(SimpleNamespace(pid=example), token="t", start=0)
     runner._sweep([record], all_orphans=True)
     assert killed == [sleeper]
+
+
+def test_a_sweep_never_reaps_an_example_that_waits_to_be_registered(monkeypatch):
+    # A run registers its example under the lock that every sweep holds
+    # while it reads the process table: under load the example can end
+    # before that.  It is then a dead child of ours in its own session, not
+    # yet among the examples; reaping it as an orphan would steal its exit
+    # status, and Popen would report 0 (a failing example passing).
+    child = subprocess.Popen([sys.executable, "-c", "raise SystemExit(3)"], start_new_session=True)
+    deadline = time.monotonic() + 30
+    while processes.table()[child.pid].live and time.monotonic() < deadline:
+        time.sleep(0.01)
+    monkeypatch.setattr(runner, "_launching", 1)  # its run waits for the lock
+    runner._sweep([])
+    assert child.wait() == 3

@@ -327,6 +327,38 @@ def test_malformed_expectations_name_file_and_line(source, message):
     assert message in str(error.value)
 
 
+def test_exit_and_traceback_lines_for_some_start_methods_only():
+    """'(spawn, forkserver) exit: 1' holds under those methods; others keep the default."""
+    tb = "Traceback (most recent call last):\n  x\nRuntimeError: boom\n"
+    header = "(spawn, forkserver) exit: 1\n(spawn, forkserver) traceback: RuntimeError\n"
+    assert verdict("...\n", "ok\n", header=header, method="fork") is None
+    assert verdict("...\n", tb, header=header, method="spawn", returncode=1) is None
+    assert "exit status 0, expected 1" in verdict("...\n", tb, header=header, method="spawn")
+    assert "no traceback was printed" in verdict(
+        "...\n", "ok\n", header=header, method="forkserver", returncode=1
+    )
+    assert "1 traceback(s)" in verdict("...\n", tb, header=header, method="fork", returncode=1)
+    # A method's line overrides the default, names and all.
+    both = "traceback: KeyError\n(spawn) traceback: expected\n"
+    assert verdict("...\n", tb, header=both, method="spawn") is None
+    assert "KeyError" in verdict("...\n", tb, header=both, method="fork")
+
+
+@pytest.mark.parametrize(
+    ("header", "message"),
+    [
+        ("(spawn) timeout: 3\n", "demo.expect:1: a header line takes no prefix but start methods"),
+        ("(optional) exit: 1\n", "demo.expect:1: a header line takes no prefix but start methods"),
+        ("(spawn) exit: 1\n(fork, spawn) exit: 2\n", "demo.expect:2: '(spawn) exit' given twice"),
+        ("(vfork) exit: 1\n", "demo.expect:1: unknown key '(vfork) exit'"),
+    ],
+)
+def test_malformed_per_method_header_lines(header, message):
+    with pytest.raises(ExpectationError) as error:
+        parse(header + "---\na\n", Path("demo.expect"))
+    assert message in str(error.value)
+
+
 def test_a_valid_header_sets_what_it_says():
     source = (
         "# c\n\nexit: 3\ntimeout: 0.5\nstart-methods: fork, spawn\ntraceback: expected\n---\na\n"

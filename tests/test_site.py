@@ -187,7 +187,7 @@ def expect_outcome(text: str, example: Example, start_method: str = "spawn"):
 
     return SimpleNamespace(
         output=text,
-        returncode=example.expectation().exit_code,
+        returncode=example.expectation().for_method(start_method).exit_code,
         timed_out=False,
         timeout=0,
         start_method=start_method,

@@ -212,6 +212,19 @@ class Expectation:
     layout: tuple[tuple[frozenset[str] | None, tuple[str, ...]], ...] = field(
         default=(), repr=False
     )
+    #: ``(spawn, forkserver) exit: 1``: header fields that hold only under
+    #: these start methods, in written order (see :meth:`for_method`).
+    per_method: tuple[tuple[frozenset[str], HeaderFields], ...] = field(
+        default=(), repr=False, compare=False
+    )
+
+    def for_method(self, method: str) -> Expectation:
+        """This expectation with the header's per-method lines for ``method`` applied."""
+        fields: HeaderFields = {}
+        for methods, given in self.per_method:
+            if method in methods:
+                fields.update(given)
+        return dataclasses.replace(self, **fields) if fields else self
 
     def resolved(self, method: str) -> tuple[tuple[Item, ...], tuple[Pattern, ...]]:
         """The items and never lines under ``method``: other methods' lines
@@ -327,7 +340,7 @@ def parse(source: str, path: Path) -> Expectation:
         where = f"{path}:{max(len(lines), 1)}"  # where the reading stopped: the end
         raise ExpectationError(f"{where}: no '---' line between header and body")
     split = lines.index("---")
-    header = _parse_header(lines[:split], path)
+    header, per_method = _parse_header(lines[:split], path)
     body = lines[split + 1 :]
     while body and not body[-1].strip():
         body.pop()
@@ -352,6 +365,7 @@ def parse(source: str, path: Path) -> Expectation:
         body=tuple(body),
         layout=tuple(parsed.layout),
         captures=bool(parsed.names),
+        per_method=per_method,
         **header,
     )
 
@@ -478,20 +492,38 @@ HEADER_KEYS: dict[str, Callable[[str, str, str], HeaderFields]] = {
 }
 
 
-def _parse_header(lines: list[str], path: Path) -> HeaderFields:
+#: Header keys that a line may give for some start methods only.
+PER_METHOD_KEYS = ("exit", "traceback")
+
+
+def _parse_header(
+    lines: list[str], path: Path
+) -> tuple[HeaderFields, tuple[tuple[frozenset[str], HeaderFields], ...]]:
+    """The header's fields, and its per-method lines (``(spawn) exit: 1``)."""
     header: HeaderFields = {}
+    per_method: list[tuple[frozenset[str], HeaderFields]] = []
     seen: set[str] = set()
     for lineno, raw in enumerate(lines, 1):
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
-        key, sep, value = (part.strip() for part in line.partition(":"))
         where = f"{path}:{lineno}"
+        prefixes, line = _prefixes(line, where)
+        methods = prefixes.get("methods")
+        key, sep, value = (part.strip() for part in line.partition(":"))
         if not sep or not value:
             raise ExpectationError(f"{where}: expected 'key: value', got {raw!r}")
-        if key in seen:
-            raise ExpectationError(f"{where}: {key!r} given twice")
-        seen.add(key)
+        if set(prefixes) - {"methods"} or (methods and key not in PER_METHOD_KEYS):
+            raise ExpectationError(
+                f"{where}: a header line takes no prefix but start methods, and "
+                f"only before {' or '.join(repr(k) for k in PER_METHOD_KEYS)}"
+            )
+        # A plain line sets the default; a prefixed one, each method once.
+        for name in sorted(methods) if methods else [None]:
+            given = f"({name}) {key}" if name else key
+            if given in seen:
+                raise ExpectationError(f"{where}: {given!r} given twice")
+            seen.add(given)
         reader = HEADER_KEYS.get("values of" if key.startswith("values of ") else key)
         if reader is None:
             known = ", ".join(
@@ -499,11 +531,16 @@ def _parse_header(lines: list[str], path: Path) -> HeaderFields:
             )
             raise ExpectationError(f"{where}: unknown key {key!r}; known keys: {known}")
         fields = reader(value, where, key)
+        if methods:
+            if key == "traceback":
+                fields.setdefault("exceptions", ())  # 'expected' drops a default's names
+            per_method.append((methods, fields))
+            continue
         # Each 'values of NAME' line adds its count; any other key is given once.
         if "values" in fields:
             fields["values"] = header.get("values", ()) + fields["values"]
         header.update(fields)
-    return header
+    return header, tuple(per_method)
 
 
 _Number = TypeVar("_Number", int, float)
@@ -828,6 +865,7 @@ def _signal_name(number: int) -> str:
 
 
 def _status_problems(expectation: Expectation, outcome: Outcome, lines: list[str]) -> list[str]:
+    expectation = expectation.for_method(outcome.start_method)
     if outcome.timed_out:
         # What the runner saw at the timeout (runner.RunResult.alive_at_timeout).
         alive = list(getattr(outcome, "alive_at_timeout", ()))

@@ -281,7 +281,9 @@ def _sweep(runs: list[_Run], all_orphans: bool = False) -> None:
         with _running_lock:  # no example starts between the look and the kill
             orphans = all_orphans or not (_running or _launching)
             examples = set(_running)
-            targets = _targets(runs, orphans, examples)
+            # A dead child of ours may be an example whose run waits for this
+            # lock to register it: reaping it would steal its exit status.
+            targets = _targets(runs, orphans, examples, reap_dead=not _launching)
             for pid in targets:
                 with contextlib.suppress(ProcessLookupError, PermissionError):
                     os.kill(pid, signal.SIGKILL)
@@ -298,10 +300,13 @@ def _sweep(runs: list[_Run], all_orphans: bool = False) -> None:
         time.sleep(0.01)  # SIGKILL is delivered, but dying takes a moment
 
 
-def _targets(runs: list[_Run], orphans: bool, examples: set[int]) -> set[int]:
+def _targets(
+    runs: list[_Run], orphans: bool, examples: set[int], reap_dead: bool = True
+) -> set[int]:
     """Live processes of ``runs`` (and adopted orphans if ``orphans``).
 
-    Dead orphans we adopted are reaped on the way.
+    Dead orphans we adopted are reaped on the way, if ``reap_dead`` (not
+    while an example is being registered: it may be one of them).
     """
     groups = {record.process.pid for record in runs}
     if not processes.LINUX:
@@ -314,7 +319,7 @@ def _targets(runs: list[_Run], orphans: bool, examples: set[int]) -> set[int]:
         # An example's processes are never in our session: it starts its own.
         orphan = process.ppid == me and process.sid != my_session and process.pid not in examples
         if not process.live:
-            if orphan:
+            if orphan and reap_dead:
                 processes.reap(process.pid)
         elif process.pgid in groups or (orphan and orphans):
             targets.add(process.pid)
