@@ -12,6 +12,9 @@ Modules, one job each:
 - :mod:`.schedule`: the runs a build needs, run concurrently ahead of reading;
 - :mod:`.lone`: a machine-wide lock for running alone, and who overlapped whom;
 - :mod:`.sphinxext`: the ``example`` directive and its event handlers;
+- :mod:`.table`: a table in an example's output, read back as data;
+- :mod:`.svgchart`: a bar chart as inline SVG;
+- :mod:`.chartext`: the ``example-chart`` directive: a chart of a shown run's table;
 - :mod:`.i18n`: the extension's words on a page, in the build's language;
 - :mod:`.contract`: no page may hold inline code or pasted output;
 - :mod:`.pytest_plugin`: the pytest plugin (the project's ``conftest.py``
@@ -43,7 +46,7 @@ def _install_signal_handlers(app: Sphinx) -> None:
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
-    from . import config, contract, i18n, sphinxext
+    from . import chartext, config, contract, i18n, sphinxext
 
     app.add_config_value("example_root", "..", "env", str)
     app.add_config_value("example_dir", "examples", "env", str)
@@ -73,6 +76,10 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("builder-inited", sphinxext.start_runs)
     app.connect("env-before-read-docs", sphinxext.run_ahead)
     app.connect("doctree-read", sphinxext.run_examples)
+    # A chart plots a run its page shows: after run_examples put the outputs in place.
+    app.add_node(chartext.chart_node)
+    app.add_directive("example-chart", chartext.ExampleChartDirective)
+    app.connect("doctree-read", chartext.draw_charts, priority=600)
     app.connect("doctree-read", contract.forbid_inline_code)
     app.connect("html-page-context", sphinxext.add_noscript_tabs)
     app.add_env_collector(sphinxext.ExampleCollector)

@@ -62,6 +62,9 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 #: Marks the literal blocks this extension made (see :mod:`.contract`).
 FROM_EXAMPLE = "from_example"
+#: Marks an output block with the run it shows, [example path, start method]:
+#: what a chart on the same page may plot (see :mod:`.chartext`).
+SHOWN_RUN = "shown_run"
 
 
 class example_node(nodes.General, nodes.Element):
@@ -267,7 +270,9 @@ def _checked_output(
             node,
             f"example {example.name} failed under the {method!r} start method:\n{verdict.problem}",
         )
-    return _output_block(app, node, expectation, verdict.result)
+    output = _output_block(app, node, expectation, verdict.result)
+    output[SHOWN_RUN] = [str(example.path), method]  # for a chart of this run (.chartext)
+    return output
 
 
 def choose_start_method(
@@ -478,7 +483,7 @@ def _set_unique_id(doctree: nodes.document, node: nodes.Element, name: str) -> N
     doctree.ids[candidate] = node
 
 
-def _fail_in_place(env: BuildEnvironment, node: example_node, message: str) -> None:
+def _fail_in_place(env: BuildEnvironment, node: nodes.Element, message: str) -> None:
     """Report, and leave the error in the doctree (``keep_warnings`` shows it)."""
     report_failure(env, node, message)
     error = nodes.system_message(message, type="ERROR", level=3, source=node.source, line=node.line)
