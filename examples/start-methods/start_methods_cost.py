@@ -3,7 +3,7 @@
 import multiprocessing as mp
 import time
 
-N = 8
+N = 5
 
 
 def nothing():
