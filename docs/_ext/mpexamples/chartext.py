@@ -53,6 +53,7 @@ from .sphinxext import (
     _state,
     _UnknownOption,
     choose_start_method,
+    executes,
 )
 
 if TYPE_CHECKING:
@@ -153,6 +154,10 @@ def draw_charts(app: Sphinx, doctree: nodes.document) -> None:
     """``doctree-read``, after the outputs are in place: draw each chart from its run."""
     charts = list(doctree.findall(chart_node))
     if not charts:
+        return
+    if not executes(app):  # no run, no output, so no chart (a chart holds no message)
+        for node in charts:
+            node.parent.remove(node)
         return
     shown = shown_runs(doctree)
     for node in charts:

@@ -215,10 +215,19 @@ def _option_methods_problems(options: Mapping[str, str | None], example: Example
 # -- running examples while the doctree is read ----------------------------
 
 
+#: Builders that only extract the pages' messages: no output is shown, so nothing runs.
+_EXTRACTING = frozenset({"gettext"})
+
+
+def executes(app: Sphinx) -> bool:
+    """Whether this build shows outputs (so runs examples): not one that extracts messages."""
+    return app.builder.name not in _EXTRACTING
+
+
 def run_examples(app: Sphinx, doctree: nodes.document) -> None:
     for node in list(doctree.findall(example_node)):
         example = Example.at(Path(node["example"]), _layout(app.env).root)
-        if node["helper"]:
+        if node["helper"] or not executes(app):
             _show_helper(app, doctree, example, node)
             continue
         try:
@@ -246,7 +255,8 @@ def run_examples(app: Sphinx, doctree: nodes.document) -> None:
 def _show_helper(
     app: Sphinx, doctree: nodes.document, example: Example, node: example_node
 ) -> None:
-    """A helper module: its source, captioned as usual, and no output."""
+    """A helper module, or any example in a build that only extracts messages:
+    its source, captioned as usual, and no output."""
     if (source := _source_or_fail(app, example, node)) is None:
         return
     wrapper = nodes.container("", source, classes=["example", "example-helper"])
@@ -533,6 +543,8 @@ def start_runs(app: Sphinx) -> None:
 
 def run_ahead(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
     """Start every run the pages about to be read need, all at once."""
+    if not executes(app):
+        return
     jobs = {}
     layout = _layout(env)
     for docname in docnames:
