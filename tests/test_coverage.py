@@ -250,3 +250,9 @@ def test_every_api_a_page_references_is_on_the_map_with_that_page(real_site, edi
         if page.name not in shown.get(api, set())
     ]
     assert not missing, "pages reference APIs the coverage table omits:\n" + "\n".join(missing)
+    # Every link of the map lands on a section or an example block that exists.
+    links = set(re.findall(r'href="([\w-]+\.html)#([^"]+)"', (html / "coverage.html").read_text()))
+    assert len(links) > 50
+    broken = [f"{page}#{anchor}" for page, anchor in sorted(links)
+              if f'id="{anchor}"' not in (html / page).read_text()]  # fmt: skip
+    assert not broken, f"the map links to anchors its pages lack: {broken}"
