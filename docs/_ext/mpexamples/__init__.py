@@ -17,6 +17,8 @@ Modules, one job each:
 - :mod:`.chartext`: the ``example-chart`` directive: a chart of a shown run's table;
 - :mod:`.i18n`: the extension's words on a page, in the build's language;
 - :mod:`.contract`: no page may hold inline code or pasted output;
+- :mod:`.apiuse`: which ``multiprocessing`` APIs an example file uses;
+- :mod:`.apicoverage`: the ``api-coverage`` directive: the guide's map of those APIs;
 - :mod:`.pytest_plugin`: the pytest plugin (the project's ``conftest.py``
   loads it), on the same modules.
 """
@@ -46,7 +48,7 @@ def _install_signal_handlers(app: Sphinx) -> None:
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
-    from . import chartext, config, contract, i18n, sphinxext
+    from . import apicoverage, chartext, config, contract, i18n, sphinxext
 
     app.add_config_value("example_root", "..", "env", str)
     app.add_config_value("example_dir", "examples", "env", str)
@@ -86,10 +88,12 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("env-updated", sphinxext.check_orphans)
     app.connect("build-finished", sphinxext.log_runs)
     app.connect("build-finished", sphinxext.fail_build)
+    # The {api-coverage} tables: which multiprocessing APIs the guide shows, and where.
+    apicoverage.setup(app)
     return {
         "version": __version__,
         # An environment pickled with another layout of our state is discarded.
-        "env_version": sphinxext.ENV_VERSION,
+        "env_version": sphinxext.ENV_VERSION + 100 * apicoverage.ENV_VERSION,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }
