@@ -92,8 +92,13 @@ def sphinx_build(argv: list[str], cwd: Path) -> subprocess.CompletedProcess[str]
     a small build's CPU time, are saved.  Examples still run as their own
     processes.  (Tests of signals start a real ``sphinx-build``.)
     """
+    from sphinx import locale
     from sphinx.cmd.build import build_main
 
+    # Translations are loaded once per process and kept (sphinx.locale):
+    # a zh_CN build would otherwise leave its words to the next build here,
+    # whatever its language.  Sphinx's own tests clear them the same way.
+    locale.translators.clear()
     out, err = io.StringIO(), io.StringIO()
     here = os.getcwd()
     os.chdir(cwd)

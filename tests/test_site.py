@@ -144,7 +144,7 @@ def site(real_site):
 def output_blocks(page: str) -> dict[str, str]:
     blocks = {}
     for match in re.finditer(
-        r'id="(example-[^"]+-output(?:-fork|-spawn|-forkserver)?(?:-\d+)?)".*?<pre>(.*?)</pre>',
+        r'id="(example-[^"]+-output(?:-fork|-spawn|-forkserver)?(?:-\d+)?)".*?<pre[^>]*>(.*?)</pre>',
         page,
         re.S,
     ):
