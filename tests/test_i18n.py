@@ -16,6 +16,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from babel.messages.catalog import Catalog
 
 from conftest import ROOT, run_python
 from mpexamples import i18n
@@ -139,3 +140,21 @@ def test_extracting_messages_runs_no_example(project):
     assert project.report()["counts"]["executed"] == 0
     shutil.rmtree(project.root / "docs" / "_build")  # one doctree folder per builder
     assert project.runs() == (1, 0)  # the html build does run it
+
+
+def test_check_names_a_catalogue_whose_header_is_fuzzy():
+    # sphinx-intl marks a new catalogue's header fuzzy; msgfmt would leave it out.
+    translations = load_tool("translations")
+    pot, po = Catalog(), Catalog(fuzzy=True)
+    pot.add("进程", locations=[])
+    po.add("进程", "process")
+    report = translations.Report("en")
+    translations.compare(pot, po, "page.po", "docs/page.md", report)
+    assert report.problems == [
+        "page.po: the header is marked fuzzy (msgfmt leaves such a header out): "
+        "remove its '#, fuzzy'"
+    ]
+    po.fuzzy = False
+    report = translations.Report("en")
+    translations.compare(pot, po, "page.po", "docs/page.md", report)
+    assert report.problems == []

@@ -95,6 +95,11 @@ def compare(pot: Catalog, po: Catalog, po_name: str, page: str, report: Report) 
         elif not entry.string:
             report.untranslated += 1
             report.problems.append(f"{po_name}:{entry.lineno}: untranslated: {first!r}")
+    if po.fuzzy:  # as sphinx-intl writes a new catalogue's header
+        report.problems.append(
+            f"{po_name}: the header is marked fuzzy (msgfmt leaves such a header out): "
+            "remove its '#, fuzzy'"
+        )
     for entry in po:
         if entry.id and pot.get(entry.id, entry.context) is None:
             first = str(entry.id).splitlines()[0][:60]
