@@ -155,12 +155,17 @@ def _tables(project: Project) -> dict[str, dict[str, list[str]]]:
     return found
 
 
-def test_the_tables_follow_pages_examples_and_the_gaps_file(project: Project):
+def _configure(project: Project) -> None:
     docs = project.root / "docs"
     (docs / "conf.py").write_text(
         (docs / "conf.py").read_text() + f"api_coverage_modules = ['multiprocessing.pool']\n"
         f"api_coverage_inventory = ('https://docs.python.org/3', {str(INVENTORY)!r})\n"
     )
+
+
+def test_the_tables_follow_pages_examples_and_the_gaps_file(project: Project):
+    docs = project.root / "docs"
+    _configure(project)
     (project.root / "examples" / "pool_use.py").write_text(EXAMPLE)
     (project.root / "examples" / "pool_use.expect").write_text("# squares\n---\n[1, 4, 9]\n")
     project.page("# Home\n\n```{toctree}\ncoverage\np1\np2\np3\np4\n```\n")
@@ -212,6 +217,52 @@ def test_the_tables_follow_pages_examples_and_the_gaps_file(project: Project):
         r"coverage_gaps.toml:4: multiprocessing.pool.ThreadPool is shown by the guide now",
         result.stderr,
     )
+
+
+def test_a_rebuild_reads_again_only_the_inventory_or_examples_that_changed(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+):
+    from mpexamples import apicoverage
+
+    read: list[str] = []
+    parse, load = apicoverage.apiuse.file_uses, apicoverage.InventoryFile.loads
+    monkeypatch.setattr(
+        apicoverage.apiuse, "file_uses", lambda path, *a: read.append(path.name) or parse(path, *a)
+    )
+    monkeypatch.setattr(
+        apicoverage.InventoryFile,
+        "loads",
+        lambda *a, **k: read.append("inventory") or load(*a, **k),
+    )
+    _configure(project)
+    examples = project.root / "examples"
+    for name in ("pool_use", "pool_other"):
+        (examples / f"{name}.py").write_text(EXAMPLE)
+        (examples / f"{name}.expect").write_text("# squares\n---\n[1, 4, 9]\n")
+    project.page("# Home\n\n```{toctree}\ncoverage\n```\n\n```{example} pool_use.py\n```\n"
+                 "```{example} pool_other.py\n```\n")  # fmt: skip
+    (project.root / "docs" / "coverage.md").write_text(COVERAGE_PAGE)
+    (project.root / "docs" / "coverage_gaps.toml").write_text(
+        '"multiprocessing.pool*" = { zh = "其余", en = "the rest" }\n'
+    )
+    assert project.build().returncode == 0
+    assert sorted(read) == ["inventory", "pool_other.py", "pool_use.py"]
+
+    read.clear()
+    assert project.build().returncode == 0
+    assert read == []  # nothing changed: nothing read again
+
+    # One example now uses imap too: only it is parsed again, and the map shows it.
+    read.clear()
+    (examples / "pool_use.py").write_text(
+        EXAMPLE.replace("pool.map(", "list(pool.imap(").replace("3]))", "3])))")
+    )
+    result = project.build()
+    assert result.returncode == 0, result.stderr
+    assert read == ["pool_use.py"]
+    shown = _tables(project)["shown"]
+    assert "examples/pool_use.py" in shown["multiprocessing.pool.Pool.imap"]
+    assert "examples/pool_use.py" not in shown["multiprocessing.pool.Pool.map"]
 
 
 # -- the real site: every API a page references is on the map ---------------

@@ -30,7 +30,9 @@ incremental build count as well.  On ``env-updated`` (every build, even
 one that reads no page) :func:`check` compares the guide with the gaps
 file, reports each API without a reason and each reason for an API that is
 shown (both errors name the file and line, and fail the build), and has
-the coverage pages written again whenever the tables changed.
+the coverage pages written again whenever the tables changed.  It reads
+the inventory, and parses an example, only when its bytes changed since the
+last build: a rebuild that changed nothing costs almost nothing here.
 """
 
 from __future__ import annotations
@@ -98,10 +100,15 @@ class _State:
         self.refs: dict[str, dict[str, list[Place]]] = {}  # docname: API: places
         self.pages: set[str] = set()  # docnames with an api-coverage directive
         self.digest = ""  # of the tables last written
+        # What the last build read, by a digest of its input, so that a
+        # rebuild reads the inventory and parses the examples only if they
+        # changed (env-updated runs on every build).
+        self.inventory: tuple[str, dict[str, str], dict[str, str]] = ("", {}, {})
+        self.uses: dict[str, tuple[str, set[str]]] = {}  # example: (digest, APIs)
 
 
 #: The version of :class:`_State`, part of the extension's ``env_version``.
-ENV_VERSION = 1
+ENV_VERSION = 2
 _ENV_STATE = "mpexamples_api_coverage"
 
 
@@ -202,15 +209,23 @@ class InventoryError(Exception):
     """The inventory cannot be read; the message names its file."""
 
 
-def _inventory(app: Sphinx) -> tuple[dict[str, str], dict[str, str]]:
+def _digest(*parts: object) -> str:
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _inventory(app: Sphinx, state: _State) -> tuple[dict[str, str], dict[str, str]]:
     """Kinds and URIs of the covered modules' Python objects in the kept inventory."""
     base, path = app.config.api_coverage_inventory
     where = os.path.relpath(Path(app.confdir, path))
+    modules = tuple(app.config.api_coverage_modules)
     try:
-        inventory = InventoryFile.loads(Path(app.confdir, path).read_bytes(), uri=base)
+        data = Path(app.confdir, path).read_bytes()
+        digest = _digest(data, base, modules)
+        if state.inventory[0] == digest:
+            return state.inventory[1], state.inventory[2]
+        inventory = InventoryFile.loads(data, uri=base)
     except (OSError, ValueError, zlib.error) as error:
         raise InventoryError(f"{where}: cannot be read as an inventory: {error}") from None
-    modules = tuple(app.config.api_coverage_modules)
     kinds, uris = {}, {}
     for kind, items in inventory.data.items():
         if not kind.startswith("py:"):
@@ -218,7 +233,23 @@ def _inventory(app: Sphinx) -> tuple[dict[str, str], dict[str, str]]:
         for name, item in items.items():
             if _in_modules(name, modules):
                 kinds[name], uris[name] = kind.removeprefix("py:"), item.uri
+    state.inventory = (digest, kinds, uris)
     return kinds, uris
+
+
+def _file_uses(path: Path, name: str, state: _State, modules: tuple[str, ...]) -> set[str]:
+    """:func:`.apiuse.file_uses`, parsed again only when the file or the inventory changed."""
+    try:
+        digest = _digest(path.read_bytes(), modules, state.inventory[0])
+    except OSError:
+        digest = ""  # unreadable: file_uses says it uses nothing; never kept
+    kept = state.uses.get(name)
+    if digest and kept and kept[0] == digest:
+        return kept[1]
+    found = apiuse.file_uses(path, modules, state.inventory[1].keys())
+    if digest:
+        state.uses[name] = (digest, found)
+    return found
 
 
 def gather(app: Sphinx, env: BuildEnvironment) -> Coverage:
@@ -226,12 +257,12 @@ def gather(app: Sphinx, env: BuildEnvironment) -> Coverage:
     from .sphinxext import _layout
     from .sphinxext import _state as examples_state
 
+    state = _state(env)
     try:
-        kinds, uris = _inventory(app)
+        kinds, uris = _inventory(app, state)
     except InventoryError as error:
         return Coverage({}, {}, problems=[str(error)])
     coverage = Coverage(kinds, uris)
-    state = _state(env)
     for docname, refs in sorted(state.refs.items()):
         if docname in state.pages:
             continue  # the map's own prose names modules: that shows nothing
@@ -239,9 +270,13 @@ def gather(app: Sphinx, env: BuildEnvironment) -> Coverage:
             if api in kinds:
                 coverage.pages.setdefault(api, {})[docname] = places
     modules, layout = tuple(app.config.api_coverage_modules), _layout(env)
-    for docname, names in sorted(examples_state(env).used.items()):
+    shown = examples_state(env).used
+    state.uses = {
+        name: kept for name, kept in state.uses.items() if any(name in n for n in shown.values())
+    }
+    for docname, names in sorted(shown.items()):
         for name in sorted(names):
-            for api in apiuse.file_uses(layout.root / name, modules, kinds.keys()):
+            for api in _file_uses(layout.root / name, name, state, modules):
                 coverage.examples.setdefault(api, {}).setdefault(name, docname)
     _read_reasons(app, coverage)
     return coverage
