@@ -59,9 +59,12 @@ class Report:
 
 def extract(root: Path, out: Path) -> None:
     """The gettext builder's ``.pot`` files, one per page, into ``out``."""
+    # No catalogues: the messages do not depend on them, and at start-up Sphinx
+    # would compile the theme's words (docs/locales/zh_CN/.../sphinx.po) in
+    # place: reading the source must not write into it.
     command = [
         sys.executable, "-m", "sphinx", "-q", "-b", "gettext",
-        "-d", str(out / ".doctrees"),
+        "-d", str(out / ".doctrees"), "-D", f"locale_dirs={out / '.no-catalogues'}",
         str(root / "docs"), str(out),
     ]  # fmt: skip
     # A fixed creation date: the catalogues' headers change only when their messages do.
