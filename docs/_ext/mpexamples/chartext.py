@@ -37,21 +37,19 @@ from typing import TYPE_CHECKING, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
-from sphinx.util.docutils import SphinxDirective
 
 from . import expect, svgchart, table
 from .example import Example
 from .i18n import _
-from .layout import NotAnExample, has_expectation
+from .layout import has_expectation
 from .sphinxext import (
     SHOWN_RUN,
+    ExampleArgumentDirective,
     _build,
     _fail_in_place,
     _layout,
     _OptionSpec,
     _set_unique_id,
-    _state,
-    _UnknownOption,
     choose_start_method,
     executes,
 )
@@ -70,12 +68,10 @@ class chart_node(nodes.General, nodes.Element):
     """Stands for a chart until ``doctree-read`` finds the run it plots."""
 
 
-class ExampleChartDirective(SphinxDirective):
+class ExampleChartDirective(ExampleArgumentDirective):
     """Record which table of which example's output to plot; :func:`draw_charts` draws it."""
 
-    optional_arguments = 1  # a missing path is reported by run()
-    final_argument_whitespace = True  # so is a second one
-    has_content = True  # so is content
+    unit = "chart"
     option_spec: ClassVar[OptionSpec] = _OptionSpec(
         {
             "table": directives.unchanged,
@@ -85,15 +81,9 @@ class ExampleChartDirective(SphinxDirective):
     )
 
     def run(self) -> list[nodes.Node]:
-        if not self.arguments:
-            return self._fail("no example given: write its path under the examples folder")
-        argument = self.arguments[0]
-        if len(argument.split()) > 1:
-            return self._fail(f"one example per chart, got {argument!r}")
-        try:
-            example = _layout(self.env).example(argument)
-        except NotAnExample as error:
-            return self._fail(str(error))
+        example = self._example()
+        if not isinstance(example, Example):
+            return example
         if not has_expectation(example.path):
             return self._fail(f"{example.name} is a helper: it has no run to plot")
         # The chart changes when the run does: as for {example}, so that an
@@ -113,12 +103,7 @@ class ExampleChartDirective(SphinxDirective):
         return [node]
 
     def _usage_problems(self) -> list[str]:
-        known = ", ".join(f":{name}:" for name in self.option_spec)
-        problems = [
-            f"unknown option :{name}: (known: {known})"
-            for name, value in self.options.items()
-            if isinstance(value, _UnknownOption)
-        ]
+        problems = self._unknown_options()
         problems += [
             f"option :{name}: is required" + (" and needs a value" if name in self.options else "")
             for name in REQUIRED
@@ -129,11 +114,6 @@ class ExampleChartDirective(SphinxDirective):
         if self.content:
             problems.append("no content allowed: the chart comes from the example's output")
         return problems
-
-    def _fail(self, message: str) -> list[nodes.Node]:
-        """An error at the page line; the build fails and the page is read again."""
-        _state(self.env).note_failure(self.env.docname)
-        return [self.reporter.error(f"example-chart: {message}", line=self.lineno)]
 
 
 def split_columns(value: str) -> list[str]:

@@ -86,16 +86,51 @@ class _UnknownOption(str):
     """The value of an option the directive does not know."""
 
 
-class ExampleDirective(SphinxDirective):
-    """Record which example to show; the work happens in :func:`run_examples`.
+class ExampleArgumentDirective(SphinxDirective):
+    """A directive whose one argument is an example's path.
 
-    Every mistake in the directive itself is checked here, not by docutils or
-    MyST, so that it is an error of the page (see :meth:`_fail`).
+    Every mistake in the directive itself is checked by the directive, not
+    by docutils or MyST, so that it is an error of the page (see
+    :meth:`_fail`): a missing or second path, content, an unknown option.
     """
 
     optional_arguments = 1  # a missing path is reported by run()
     final_argument_whitespace = True  # so is a second one
     has_content = True  # so is content
+    #: What one directive shows, in the error for a second path.
+    unit: ClassVar[str]
+
+    def _example(self) -> Example | list[nodes.Node]:
+        """The example the argument names, or the page error saying why not."""
+        if not self.arguments:
+            return self._fail("no example given: write its path under the examples folder")
+        argument = self.arguments[0]
+        if len(argument.split()) > 1:
+            return self._fail(f"one example per {self.unit}, got {argument!r}")
+        try:
+            return _layout(self.env).example(argument)
+        except NotAnExample as error:
+            return self._fail(str(error))
+
+    def _unknown_options(self) -> list[str]:
+        known = ", ".join(f":{name}:" for name in self.option_spec or ())
+        return [
+            f"unknown option :{name}: (known: {known})"
+            for name, value in self.options.items()
+            if isinstance(value, _UnknownOption)
+        ]
+
+    def _fail(self, message: str) -> list[nodes.Node]:
+        """An error at the page line; the build fails and the page is read again."""
+        _state(self.env).note_failure(self.env.docname)
+        # self.name: the directive's name as the page wrote it.
+        return [self.reporter.error(f"{self.name}: {message}", line=self.lineno)]
+
+
+class ExampleDirective(ExampleArgumentDirective):
+    """Record which example to show; the work happens in :func:`run_examples`."""
+
+    unit = "directive"
     option_spec: ClassVar[OptionSpec] = _OptionSpec(
         {
             "lines": directives.unchanged,
@@ -106,15 +141,9 @@ class ExampleDirective(SphinxDirective):
     )
 
     def run(self) -> list[nodes.Node]:
-        if not self.arguments:
-            return self._fail("no example given: write its path under the examples folder")
-        argument = self.arguments[0]
-        if len(argument.split()) > 1:
-            return self._fail(f"one example per directive, got {argument!r}")
-        try:
-            example = _layout(self.env).example(argument)
-        except NotAnExample as error:
-            return self._fail(str(error))
+        example = self._example()
+        if not isinstance(example, Example):
+            return example
         # A helper is only shown: whether an example imports it is checked
         # for every build (check_orphans), and a missing .expect must not be
         # a dependency, or Sphinx would read the page again every build.
@@ -140,12 +169,7 @@ class ExampleDirective(SphinxDirective):
         return [node]
 
     def _usage_problems(self) -> list[str]:
-        known = ", ".join(f":{name}:" for name in self.option_spec)
-        problems = [
-            f"unknown option :{name}: (known: {known})"
-            for name, value in self.options.items()
-            if isinstance(value, _UnknownOption)
-        ]
+        problems = self._unknown_options()
         problems += [
             f"option :{name}: needs a value"
             for name in ("lines", "emphasize-lines")
@@ -154,11 +178,6 @@ class ExampleDirective(SphinxDirective):
         if self.content:
             problems.append("no content allowed: the code comes from the example file")
         return problems
-
-    def _fail(self, message: str) -> list[nodes.Node]:
-        """An error at the page line; the build fails and the page is read again."""
-        _state(self.env).note_failure(self.env.docname)
-        return [self.reporter.error(f"example: {message}", line=self.lineno)]
 
 
 def split_start_methods(value: str) -> list[str]:
