@@ -7,8 +7,10 @@ at once in a build and in pytest, under every way a run can end.
 """
 
 import os
+import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from types import SimpleNamespace
@@ -75,7 +77,7 @@ def test_an_orphan_seen_under_its_dying_parent_is_found_by_the_next_look(monkeyp
         ]
     )
     killed = []
-    monkeypatch.setattr(processes, "table", lambda: {p.pid: p for p in next(looks)})
+    monkeypatch.setattr(processes, "descendants", lambda *_: {p.pid: p for p in next(looks)})
     monkeypatch.setattr(processes, "environment", lambda pid: set())
     monkeypatch.setattr(processes, "reap", lambda pid: None)
     monkeypatch.setattr(os, "kill", lambda pid, number: killed.append(pid))
@@ -97,3 +99,53 @@ def test_a_sweep_never_reaps_an_example_that_waits_to_be_registered(monkeypatch)
     monkeypatch.setattr(runner, "_launching", 1)  # its run waits for the lock
     runner._sweep([])
     assert child.wait() == 3
+
+
+def _sleeping_pair():
+    """A child that started a grandchild; both sleep.  Returns (child, grandchild pid)."""
+    code = (
+        "import subprocess, sys, time\n"
+        "p = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'])\n"
+        "print(p.pid, flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    return child, int(child.stdout.readline())
+
+
+@pytest.mark.skipif(not processes.lists_children(), reason="the kernel lists no children")
+def test_descendants_are_found_from_any_thread_and_skip_leaves_out_a_subtree():
+    pairs, started, done = [], threading.Event(), threading.Event()
+
+    def in_a_thread():  # the kernel lists the child under this thread while it lives
+        pairs.append(_sleeping_pair())
+        started.set()
+        done.wait()
+
+    thread = threading.Thread(target=in_a_thread)
+    thread.start()
+    started.wait()
+    pairs.append(_sleeping_pair())
+    try:
+        (first, first_grandchild), (second, second_grandchild) = pairs
+        found = processes.descendants(os.getpid())
+        assert {first.pid, first_grandchild, second.pid, second_grandchild} <= set(found)
+        assert found[first_grandchild].ppid == first.pid
+        assert 1 not in found  # not the whole machine
+        rest = processes.descendants(os.getpid(), skip={first.pid})
+        assert {second.pid, second_grandchild} <= set(rest)
+        assert not {first.pid, first_grandchild} & set(rest)
+    finally:
+        done.set()
+        thread.join()
+        for child, grandchild in pairs:
+            os.kill(grandchild, signal.SIGKILL)
+            child.kill()
+            child.wait()
+            child.stdout.close()
+
+
+def test_without_lists_of_children_descendants_are_every_process(monkeypatch):
+    monkeypatch.setattr(processes, "lists_children", lambda: False)
+    found = processes.descendants(os.getpid())
+    assert {1, os.getpid()} <= set(found)  # the whole table: init and ourselves too

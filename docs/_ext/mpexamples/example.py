@@ -7,6 +7,7 @@ The Sphinx directive and the pytest plugin both go through
 from __future__ import annotations
 
 import ast
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,21 +56,14 @@ class Example:
         todo = [self.path]
         while todo:
             try:
-                tree = ast.parse(todo.pop().read_bytes())
-            except (OSError, SyntaxError):
+                names = imported_names(todo.pop().read_bytes())
+            except OSError:
                 continue
-            for node in ast.walk(tree):
-                if isinstance(node, ast.Import):
-                    names = [alias.name for alias in node.names]
-                elif isinstance(node, ast.ImportFrom) and node.module:
-                    names = [node.module]
-                else:
-                    continue
-                for name in names:
-                    module = self.path.parent / (name.replace(".", "/") + ".py")
-                    if module.is_file() and module not in found and module != self.path:
-                        found.append(module)
-                        todo.append(module)
+            for name in names:
+                module = self.path.parent / (name.replace(".", "/") + ".py")
+                if module.is_file() and module not in found and module != self.path:
+                    found.append(module)
+                    todo.append(module)
         return found
 
     def start_methods(self, expectation: expect.Expectation) -> list[str]:
@@ -101,6 +95,26 @@ class Example:
             )
         problem = expect.check(expectation, result)
         return Verdict(result, problem, run.overlapped, run.started, run.ended)
+
+
+@functools.lru_cache(maxsize=1024)
+def imported_names(source: bytes) -> tuple[str, ...]:
+    """The modules ``source`` imports, by name; none if it does not parse.
+
+    Kept by content: a build asks for each example's several times (its
+    page's dependencies, its cache key, its chart), and parsing is the cost.
+    """
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return ()
+    names: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.append(node.module)
+    return tuple(names)
 
 
 def _available_start_methods() -> list[str]:

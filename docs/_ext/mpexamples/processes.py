@@ -11,6 +11,11 @@ fork) and close the terminal.  On Linux the runner therefore
 
 and this module finds processes by either mark.  Elsewhere only the
 process group is known (see the README).
+
+Every process a run starts is then a descendant of the runner: its parent
+is a process of the run, or the runner that adopted it.  So the runner
+looks only at its own descendants (:func:`descendants`), not at every
+process on the machine, where the kernel lists each thread's children.
 """
 
 from __future__ import annotations
@@ -21,7 +26,9 @@ import re
 import subprocess
 import sys
 import threading
+from collections.abc import Set
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 LINUX = sys.platform == "linux"
@@ -82,6 +89,48 @@ def table() -> dict[int, Process]:
         if name.isdigit() and (process := read(int(name))):
             processes[process.pid] = process
     return processes
+
+
+@cache
+def lists_children() -> bool:
+    """Whether the kernel lists each thread's children (Linux 3.5+, CONFIG_PROC_CHILDREN)."""
+    return LINUX and os.path.exists(f"/proc/self/task/{threading.get_native_id()}/children")
+
+
+def descendants(pid: int, skip: Set[int] = frozenset()) -> dict[int, Process]:
+    """``pid``'s descendants, live or not, but none under ``skip`` (Linux).
+
+    Where the kernel keeps no lists of children, every process on the
+    machine (:func:`table`) instead.  A process that exits while we look
+    hands its children to its reaper, maybe after we read the reaper's
+    list; a caller that must see every process looks twice.
+    """
+    if not lists_children():
+        return table()
+    found: dict[int, Process] = {}
+    todo = [pid]
+    while todo:
+        for child in children(todo.pop()) - skip:
+            if child not in found and (process := read(child)):
+                found[child] = process
+                todo.append(child)
+    return found
+
+
+def children(pid: int) -> set[int]:
+    """``pid``'s children, from the list of each of its threads (Linux)."""
+    found: set[int] = set()
+    try:
+        threads = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return found  # gone
+    for thread in threads:
+        try:
+            with open(f"/proc/{pid}/task/{thread}/children", "rb") as listed:
+                found.update(map(int, listed.read().split()))
+        except OSError:
+            continue  # the thread ended; its children went to another one
+    return found
 
 
 def read(pid: int) -> Process | None:
