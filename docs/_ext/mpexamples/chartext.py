@@ -2,10 +2,10 @@
 
 In a MyST page, after the example's own block::
 
-    ```{example} performance/performance_compare.py
+    ```{example} performance/performance_compare_main.py
     ```
 
-    ```{example-chart} performance/performance_compare.py
+    ```{example-chart} performance/performance_compare_main.py
     :table: CPU-bound
     :label: CPU-bound, workers
     :value: speedup
