@@ -57,7 +57,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     # The caption of an example's source: how to run it (and a link to download it).
     app.add_config_value("example_run_command", "python {name}", "env", str)
     app.add_config_value("example_max_lines", 200, "env", int)
-    # How many examples run at once; None: 16 per core, at most 32 (they mostly sleep).
+    # How many examples run at once; None: 6 per core, at most 32.
     app.add_config_value("example_jobs", None, "", (int, type(None)))
     # str, and a list default: so that -D values reach config.validate as given.
     app.add_config_value("example_cache", True, "", (bool, str))

@@ -63,7 +63,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--example-jobs",
         type=int,
         default=default_jobs(),
-        help="how many example runs go at once (default: 16 per core, at most 32)",
+        help="how many example runs go at once (default: 6 per core, at most 32)",
     )
     group.addoption(
         "--example-report",

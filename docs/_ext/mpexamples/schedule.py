@@ -78,14 +78,16 @@ class Report(TypedDict):
 
 
 def default_jobs() -> int:
-    """Runs at once: 16 per core, at most 32, since examples mostly sleep.
+    """Runs at once: 6 per core, at most 32.
 
-    With 8 per core, 28 runs on 2 cores (the bench's 4x row) left a quarter
-    of the machine idle, the runs in their slots asleep while others waited;
-    16 per core left a sixth idle and built 10% faster, and 112 runs, bound
-    by CPU, built no slower.
+    Fewer runs than that leave cores idle while runs sleep; more make the
+    runs' processes spend more CPU between them (scheduling, caches), and
+    the site's examples are bound by CPU.  On 2 cores, the example suite
+    (238 runs) spent 38.4 CPU s with 8 at once, 38.7 s with 12, 40.5 s
+    with 16 and 40.7 s with 32, and took about 1 s less with 8 or 12 than
+    with 16 or 32; the clean build's runs, likewise.
     """
-    return min(32, 16 * (os.cpu_count() or 1))
+    return min(32, 6 * (os.cpu_count() or 1))
 
 
 class Runs:
