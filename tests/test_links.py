@@ -190,6 +190,7 @@ def test_each_edition_reads_in_its_language_extension_and_theme_words_included(s
             "上一页",
             "下一页",
             "回到顶部",
+            "跳到正文",  # Furo's skip link, the first thing a keyboard reaches
             'aria-label="站点导航"',
             'aria-label="页面工具"',
         ],
@@ -199,6 +200,7 @@ def test_each_edition_reads_in_its_language_extension_and_theme_words_included(s
             ">download<",
             "Previous",
             "Next",
+            "Skip to content",
             'aria-label="Site navigation"',
             'aria-label="Page tools"',
         ],
