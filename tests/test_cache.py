@@ -1,5 +1,6 @@
 """The build's cache: reruns exactly what changed, never keeps a failure."""
 
+import os
 import shutil
 import sys
 
@@ -94,6 +95,14 @@ def test_key_covers_everything_that_changes_a_run(project, monkeypatch):
     assert changed()
     monkeypatch.setattr(cache, "__version__", "99")
     assert changed()
+    monkeypatch.setattr(sys, "executable", "/elsewhere/python3")
+    assert changed()
+    # What the example is given counts (PATH decides which programs it
+    # finds); a variable the runner does not pass on does not.
+    monkeypatch.setenv("PATH", "/opt/python3.14t/bin" + os.pathsep + os.environ["PATH"])
+    assert changed()
+    monkeypatch.setenv("MPEXAMPLES_UNRELATED", "1")
+    assert not changed()
 
 
 def test_key_covers_the_local_modules_an_example_imports(project):

@@ -2,8 +2,9 @@
 
 The key covers everything that can change what an example prints or how it
 is judged: its source and the local modules it imports, its expectation
-(which holds the run options), the Python version, the platform, the start
-method and this extension's version.  An edit to any of them is a new key,
+(which holds the run options), the interpreter and its version, the
+platform, the start method, the environment variables the example is given
+(``PATH`` decides which programs it finds) and this extension's version.  An edit to any of them is a new key,
 so a cached page can never show stale output.  Only runs that passed are
 stored: a failure is run again by the next build.
 """
@@ -21,16 +22,18 @@ from pathlib import Path
 
 from . import __version__
 from .example import Example
-from .runner import RunResult
+from .runner import RunResult, environment
 
 
 def key(example: Example, start_method: str) -> str:
     digest = hashlib.sha256()
     for part in (
         __version__,
+        sys.executable,
         sys.version,
         platform.system(),
         start_method,
+        *sorted(f"{name}={value}" for name, value in environment(start_method).items()),
         example.name,
         example.path.read_bytes(),
         example.expectation_path.read_bytes(),
