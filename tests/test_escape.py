@@ -145,6 +145,23 @@ def test_descendants_are_found_from_any_thread_and_skip_leaves_out_a_subtree():
             child.stdout.close()
 
 
+def test_lists_of_children_are_used_only_if_they_name_this_process(monkeypatch):
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        working = child.pid in processes.children(os.getpid())
+    finally:
+        child.kill()
+        child.wait()
+    processes.lists_children.cache_clear()
+    try:
+        assert processes.lists_children() == working  # where the kernel lists them: used
+        processes.lists_children.cache_clear()
+        monkeypatch.setattr(processes, "children", lambda pid: set())  # files, always empty
+        assert not processes.lists_children()
+    finally:
+        processes.lists_children.cache_clear()
+
+
 def test_without_lists_of_children_descendants_are_every_process(monkeypatch):
     monkeypatch.setattr(processes, "lists_children", lambda: False)
     found = processes.descendants(os.getpid())

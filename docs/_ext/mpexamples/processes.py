@@ -93,8 +93,11 @@ def table() -> dict[int, Process]:
 
 @cache
 def lists_children() -> bool:
-    """Whether the kernel lists each thread's children (Linux 3.5+, CONFIG_PROC_CHILDREN)."""
-    return LINUX and os.path.exists(f"/proc/self/task/{threading.get_native_id()}/children")
+    """Whether the kernel lists each thread's children (Linux 3.5+, CONFIG_PROC_CHILDREN).
+
+    Tried, not assumed: our parent's lists must name us.
+    """
+    return LINUX and os.getpid() in children(os.getppid())
 
 
 def descendants(pid: int, skip: Set[int] = frozenset()) -> dict[int, Process]:
