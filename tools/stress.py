@@ -7,6 +7,11 @@ method, keeps each failed run's output in ``.tox/stress-failures/``, and
 exits 1 if any run failed.  An example that ever fails here gets
 its code or expectation fixed, never loosened until it checks nothing.
 
+On SIGTERM or SIGHUP it passes the signal to the pytest or sphinx-build
+it is running (which kills its examples first), waits for it, stops the
+hogs and dies of the signal.  A hog also ends by itself once this tool is
+gone, however it ended (even by SIGKILL).
+
 ``--builds`` instead builds a throwaway site N times: a fixture whose
 guarantee rests on a 1 s margin (``fixture_margin``) beside 15 busy spawn
 examples; ``--margin-tests`` runs pytest N times on the same examples.  Both
@@ -23,6 +28,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -38,9 +44,41 @@ BUILD_FAILURE = re.compile(r"example (\S+) failed under the '(\w+)' start method
 NEIGHBOURS = 15
 #: Where the output of each failed run is kept.
 FAILED_DIR = ROOT / ".tox" / "stress-failures"
+#: One per core: busy until its parent (this tool, argv[1]) is gone.
+HOG = """\
+import os, sys
+parent = int(sys.argv[1])
+while os.getppid() == parent:
+    for _ in range(100_000):
+        pass
+"""
+#: The pytest or sphinx-build running now, for a stop signal to reach.
+_child: subprocess.Popen[str] | None = None
+
+
+class Stopped(Exception):
+    """This tool got a stop signal (its number)."""
+
+
+def _stop(number: int, frame: object) -> None:
+    if _child is not None and _child.poll() is None:
+        _child.send_signal(number)  # it kills its examples, then dies
+    raise Stopped(number)
 
 
 def main() -> int:
+    for number in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(number, _stop)
+    try:
+        return stress()
+    except Stopped as stop:  # the child was waited for, the hogs stopped
+        number = stop.args[0]
+        signal.signal(number, signal.SIG_DFL)
+        os.kill(os.getpid(), number)  # die of it: the exit status stays honest
+        raise
+
+
+def stress() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--no-hog", dest="hog", action="store_false", help="leave the cores idle")
@@ -185,7 +223,12 @@ def python(*args: str, cwd: Path = ROOT, plugin: bool = False) -> subprocess.Com
     env = dict(os.environ)
     if plugin:
         env["PYTHONPATH"] = str(ROOT / "docs" / "_ext")
-    return subprocess.run([sys.executable, *args], cwd=cwd, env=env, capture_output=True, text=True)
+    global _child
+    command = [sys.executable, *args]
+    pipe = subprocess.PIPE
+    with subprocess.Popen(command, cwd=cwd, env=env, stdout=pipe, stderr=pipe, text=True) as _child:
+        stdout, stderr = _child.communicate()  # on a stop signal: waited for on the way out
+    return subprocess.CompletedProcess(command, _child.returncode, stdout, stderr)
 
 
 def reruns(report: Path) -> tuple[int, int]:
@@ -204,7 +247,7 @@ def reruns(report: Path) -> tuple[int, int]:
 def start_hogs() -> list[subprocess.Popen]:
     """One busy loop per core."""
     return [
-        subprocess.Popen([sys.executable, "-c", "while True: pass"])
+        subprocess.Popen([sys.executable, "-c", HOG, str(os.getpid())])
         for _ in range(os.cpu_count() or 1)
     ]
 

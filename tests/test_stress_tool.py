@@ -1,0 +1,73 @@
+"""tools/stress.py leaves nothing running when it is stopped."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from conftest import ROOT, alive, survivors
+from mpexamples import processes
+
+pytestmark = pytest.mark.skipif(not processes.LINUX, reason="reads /proc")
+
+
+def _tree(pid: int) -> dict[int, str]:
+    """``pid``'s live descendants and their command lines."""
+    return {
+        child: processes.command(child, width=200)
+        for child, process in processes.descendants(pid).items()
+        if process.live
+    }
+
+
+def _wait_for(pid: int, what: str, seconds: float = 60) -> dict[int, str]:
+    deadline = time.monotonic() + seconds
+    tree: dict[int, str] = {}
+    while time.monotonic() < deadline:
+        tree = _tree(pid)
+        if any(what in command for command in tree.values()):
+            return tree
+        time.sleep(0.1)
+    raise AssertionError(f"no {what!r} under the stress tool within {seconds} s: {tree}")
+
+
+@pytest.mark.parametrize("number", [signal.SIGTERM, signal.SIGHUP], ids=["TERM", "HUP"])
+def test_a_stop_signal_ends_the_hogs_and_the_run_and_kills_the_tool(number):
+    tool = subprocess.Popen(
+        [sys.executable, "tools/stress.py", "--runs", "1", "--margin-tests"],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        tree = _wait_for(tool.pid, "examples/")  # hogs, pytest, and its examples
+        tool.send_signal(number)
+        assert tool.wait(60) == -number
+    finally:
+        if tool.poll() is None:
+            tool.kill()
+            tool.wait()
+    assert sum("os.getppid()" in command for command in tree.values()) == os.cpu_count()
+    assert not survivors(list(tree)), {pid: tree[pid] for pid in tree if alive(pid)}
+
+
+def test_hogs_end_by_themselves_once_the_tool_is_killed():
+    tool = subprocess.Popen(
+        [sys.executable, "tools/stress.py", "--runs", "1", "--margin-tests"],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        tree = _wait_for(tool.pid, "os.getppid()")
+    finally:
+        tool.kill()  # no handler runs: the hogs must notice
+        tool.wait()
+    hogs = [pid for pid, command in tree.items() if "os.getppid()" in command]
+    assert len(hogs) == os.cpu_count()
+    assert not survivors(hogs)
