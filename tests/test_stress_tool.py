@@ -36,14 +36,19 @@ def _wait_for(pid: int, what: str, seconds: float = 60) -> dict[int, str]:
     raise AssertionError(f"no {what!r} under the stress tool within {seconds} s: {tree}")
 
 
-@pytest.mark.parametrize("number", [signal.SIGTERM, signal.SIGHUP], ids=["TERM", "HUP"])
-def test_a_stop_signal_ends_the_hogs_and_the_run_and_kills_the_tool(number):
-    tool = subprocess.Popen(
+def _start_tool() -> subprocess.Popen[bytes]:
+    """The stress tool on a short run: its hogs, then pytest on 16 examples."""
+    return subprocess.Popen(
         [sys.executable, "tools/stress.py", "--runs", "1", "--margin-tests"],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+
+
+@pytest.mark.parametrize("number", [signal.SIGTERM, signal.SIGHUP], ids=["TERM", "HUP"])
+def test_a_stop_signal_ends_the_hogs_and_the_run_and_kills_the_tool(number):
+    tool = _start_tool()
     try:
         tree = _wait_for(tool.pid, "examples/")  # hogs, pytest, and its examples
         tool.send_signal(number)
@@ -57,12 +62,7 @@ def test_a_stop_signal_ends_the_hogs_and_the_run_and_kills_the_tool(number):
 
 
 def test_hogs_end_by_themselves_once_the_tool_is_killed():
-    tool = subprocess.Popen(
-        [sys.executable, "tools/stress.py", "--runs", "1", "--margin-tests"],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    tool = _start_tool()
     try:
         tree = _wait_for(tool.pid, "os.getppid()")
     finally:
