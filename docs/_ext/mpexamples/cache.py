@@ -4,9 +4,10 @@ The key covers everything that can change what an example prints or how it
 is judged: its source and the local modules it imports, its expectation
 (which holds the run options), the interpreter and its version, the
 platform, the start method, the environment variables the example is given
-(``PATH`` decides which programs it finds) and this extension's version.  An edit to any of them is a new key,
-so a cached page can never show stale output.  Only runs that passed are
-stored: a failure is run again by the next build.
+(``PATH`` decides which programs it finds) and this extension's version.
+An edit to any of them is a new key, so a cached page can never show stale
+output.  Only runs that passed are stored: a failure is run again by the
+next build.
 """
 
 from __future__ import annotations

@@ -314,8 +314,8 @@ def _targets(
     me, my_session = os.getpid(), os.getsid(0)
     marks = {record.mark for record in runs}
     first = min((record.start for record in runs), default=0)
-    # What another run's own process starts is that run's.
     targets = set()
+    # Not under another run's own process: what it starts is that run's.
     for process in processes.descendants(me, examples - groups).values():
         # An example's processes are never in our session: it starts its own.
         orphan = process.ppid == me and process.sid != my_session and process.pid not in examples
