@@ -52,6 +52,7 @@ while os.getppid() == parent:
     for _ in range(100_000):
         pass
 """
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 #: The pytest or sphinx-build running now, for a stop signal to reach.
 _child: subprocess.Popen[str] | None = None
 
@@ -67,7 +68,7 @@ def _stop(number: int, frame: object) -> None:
 
 
 def main() -> int:
-    for number in (signal.SIGTERM, signal.SIGHUP):
+    for number in STOP_SIGNALS:
         signal.signal(number, _stop)
     try:
         return stress()
@@ -76,6 +77,9 @@ def main() -> int:
         signal.signal(number, signal.SIG_DFL)
         os.kill(os.getpid(), number)  # die of it: the exit status stays honest
         raise
+    finally:  # a signal once the work is done: die of it, not of a stray Stopped
+        for number in STOP_SIGNALS:
+            signal.signal(number, signal.SIG_DFL)
 
 
 def stress() -> int:
