@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import textwrap
 import time
 
 import pytest
@@ -68,14 +69,35 @@ def test_a_stop_signal_ends_the_hogs_and_the_run_and_kills_the_tool(number):
     assert not survivors(list(tree)), {pid: tree[pid] for pid in tree if alive(pid)}
 
 
-def test_hogs_end_by_themselves_once_the_tool_is_killed():
+def test_hogs_pytest_and_its_examples_end_once_the_tool_is_killed():
     tool = _start_tool()
     try:
-        # The hogs start one after another: wait for all of them.
-        tree = _wait_for(tool.pid, "os.getppid()", count=os.cpu_count() or 1)
+        # The hogs start one after another, before pytest: wait for all of them.
+        _wait_for(tool.pid, "os.getppid()", count=os.cpu_count() or 1)
+        tree = _wait_for(tool.pid, "examples/")
     finally:
-        tool.kill()  # no handler runs: the hogs must notice
+        tool.kill()  # no handler runs: the hogs and the pytest it ran must notice
         tool.wait()
     hogs = [pid for pid, command in tree.items() if "os.getppid()" in command]
     assert len(hogs) == os.cpu_count()
-    assert not survivors(hogs)
+    assert any("pytest" in command for command in tree.values()), tree
+    assert not survivors(list(tree), grace=30), {pid: tree[pid] for pid in tree if alive(pid)}
+
+
+@pytest.mark.parametrize("how", ["SIGKILL", "exit"])
+def test_the_child_it_runs_gets_sigterm_once_the_tool_is_gone(tmp_path, how):
+    """A stand-in for the tool starts a long child as the tool starts pytest, then dies."""
+    pids = tmp_path / "child.pid"
+    stand_in = textwrap.dedent(f"""
+        import os, signal, subprocess, sys
+        sys.path.insert(0, {str(ROOT / "tools")!r})
+        from stress import _end_with_me
+        child = subprocess.Popen(
+            [sys.executable, "-c", "import time; time.sleep(60)"], preexec_fn=_end_with_me()
+        )
+        open({str(pids)!r}, "w").write(str(child.pid))
+        {"os.kill(os.getpid(), signal.SIGKILL)" if how == "SIGKILL" else "os._exit(0)"}
+    """)
+    subprocess.run([sys.executable, "-c", stand_in], check=False, timeout=60)
+    child = int(pids.read_text())
+    assert not survivors([child], grace=10), "the child outlived the tool"

@@ -9,8 +9,9 @@ its code or expectation fixed, never loosened until it checks nothing.
 
 On SIGTERM or SIGHUP it passes the signal to the pytest or sphinx-build
 it is running (which kills its examples first), waits for it, stops the
-hogs and dies of the signal.  A hog also ends by itself once this tool is
-gone, however it ended (even by SIGKILL).
+hogs and dies of the signal.  Once this tool is gone, however it ended (even
+by SIGKILL), a hog ends by itself, and on Linux the pytest or sphinx-build
+gets SIGTERM, so it kills its examples and dies too.
 
 ``--builds`` instead builds a throwaway site N times: a fixture whose
 guarantee rests on a 1 s margin (``fixture_margin``) beside 15 busy spawn
@@ -34,6 +35,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -230,7 +232,9 @@ def python(*args: str, cwd: Path = ROOT, plugin: bool = False) -> subprocess.Com
     global _child
     command = [sys.executable, *args]
     pipe = subprocess.PIPE
-    with subprocess.Popen(command, cwd=cwd, env=env, stdout=pipe, stderr=pipe, text=True) as _child:
+    with subprocess.Popen(
+        command, cwd=cwd, env=env, stdout=pipe, stderr=pipe, text=True, preexec_fn=_end_with_me()
+    ) as _child:
         stdout, stderr = _child.communicate()  # on a stop signal: waited for on the way out
     return subprocess.CompletedProcess(command, _child.returncode, stdout, stderr)
 
@@ -246,6 +250,26 @@ def reruns(report: Path) -> tuple[int, int]:
     except (OSError, ValueError, KeyError):
         return 0, 0
     return counts["rerun_alone"], counts["passed_alone"]
+
+
+def _end_with_me() -> Callable[[], None] | None:
+    """For a child: SIGTERM once this tool is gone, even by SIGKILL (Linux).
+
+    The child (pytest or sphinx-build) then kills its examples and dies.
+    """
+    if not sys.platform.startswith("linux"):
+        return None
+    import ctypes
+
+    parent, prctl = os.getpid(), ctypes.CDLL(None, use_errno=True).prctl
+    pr_set_pdeathsig = 1
+
+    def ask() -> None:
+        prctl(pr_set_pdeathsig, signal.SIGTERM)
+        if os.getppid() != parent:  # the tool died before the request
+            os._exit(1)
+
+    return ask
 
 
 def start_hogs() -> list[subprocess.Popen]:
