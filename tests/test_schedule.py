@@ -10,8 +10,10 @@ overlapped none.
 from __future__ import annotations
 
 import shutil
+import threading
 
 from conftest import FIXTURES
+from mpexamples import sphinxext
 from mpexamples.example import Example
 from mpexamples.lone import Lock
 from mpexamples.schedule import Runs
@@ -86,3 +88,25 @@ def test_xdist_workers_are_one_session(project):
         "mpexamples: 2 example run(s), 0 from the cache, 1 failure(s) re-run alone "
         "(1 passed alone)" in result.stdout
     )
+
+
+def test_no_thread_of_the_runs_is_left_when_pages_are_read(project, monkeypatch):
+    """Under -j Sphinx forks its readers: the runs' threads must be gone by then.
+
+    (Under pytest-xdist this process has execnet's own thread, which is why
+    in-process -j builds here filter Python 3.12's warning about that fork.)
+    """
+    examples(project, ["fixture_busy_01", "fixture_busy_02"])
+    project.page(
+        "# Two\n\n```{example} fixture_busy_01.py\n```\n\n```{example} fixture_busy_02.py\n```\n"
+    )
+    alive: list[list[str]] = []
+    read = sphinxext.run_examples
+
+    def spy(app, doctree):
+        alive.append([t.name for t in threading.enumerate() if t.name.startswith("mpexamples")])
+        read(app, doctree)
+
+    monkeypatch.setattr(sphinxext, "run_examples", spy)
+    assert project.runs() == (2, 0)
+    assert alive == [[]]
