@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import os
+import sys
 import threading
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -34,13 +35,22 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
+class _Server(ThreadingHTTPServer):
+    """Says nothing when the browser drops a connection (it cancels requests
+    when a test moves on); any other error in a request is printed."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 @pytest.fixture(scope="session")
 def base_url() -> Iterator[str]:
     """The built site, served by a threaded http.server on a free port of 127.0.0.1."""
     if not (SITE / "index.html").is_file():
         pytest.fail(f"no built site: {SITE / 'index.html'} is missing (run tox -e docs)")
     handler = functools.partial(_QuietHandler, directory=str(SITE))
-    server = ThreadingHTTPServer((HOST, 0), handler)
+    server = _Server((HOST, 0), handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
