@@ -127,11 +127,18 @@ def test_a_page_showing_a_helper_that_got_an_expectation_is_read_again(tmp_path)
     state = _State()
     state.helpers["worker"] = {str(helper)}
     env = SimpleNamespace(mpexamples=state)
+    app = _app_with_write_failures(tmp_path)
     collector = ExampleCollector()
-    assert collector.get_outdated_docs(None, env, set(), set(), set()) == []
+    assert collector.get_outdated_docs(app, env, set(), set(), set()) == []
     helper.with_suffix(".expect").write_text("---\nx\n")
-    assert collector.get_outdated_docs(None, env, set(), set(), set()) == ["worker"]
+    assert collector.get_outdated_docs(app, env, set(), set(), set()) == ["worker"]
     # What a parallel reader found reaches the main process.
     main = SimpleNamespace(mpexamples=_State())
     collector.merge_other(None, main, {"worker"}, env)
-    assert collector.get_outdated_docs(None, main, set(), set(), set()) == ["worker"]
+    assert collector.get_outdated_docs(app, main, set(), set(), set()) == ["worker"]
+
+
+def _app_with_write_failures(folder: Path) -> SimpleNamespace:
+    """An app as the collector sees it: the build's file of pages that failed when written."""
+    build = sphinxext.BuildRun(runs=None, write_failures=sphinxext.WriteFailures(folder / "f.json"))
+    return SimpleNamespace(builder=SimpleNamespace(**{sphinxext._BUILD_RUN: build}))

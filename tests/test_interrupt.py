@@ -148,3 +148,41 @@ def test_nohup_and_earlier_handlers_are_respected():
     assert result.returncode == 0, result.stderr
     assert result.stdout == "earlier handler\nstill running\n"
     assert signal.SIGHUP.name not in result.stderr
+
+
+CRASH_ON_WRITE = """
+import pathlib, time
+
+def crash(app, doctree, docname):
+    pids = pathlib.Path(app.confdir).parent / "{name}.pids"
+    deadline = time.monotonic() + 60
+    while len(pids.read_text().split() if pids.exists() else []) < {count}:
+        assert time.monotonic() < deadline, "the example never started"
+        time.sleep(0.05)
+    raise RuntimeError("an extension fails while the page is written")
+
+def setup(app):
+    app.connect("doctree-resolved", crash, priority=100)
+"""
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the sweep is Linux-only")
+def test_an_error_in_the_build_kills_the_runs_still_going(project, no_leak):
+    """The page is written while its run goes: an error then ends the run too, at once."""
+    examples(project, [HANG])
+    crash = CRASH_ON_WRITE.format(name=HANG, count=EXAMPLES[HANG][1])
+    (project.root / "docs" / "crash.py").write_text(crash)
+    with (project.root / "docs" / "conf.py").open("a") as conf:
+        conf.write("sys.path.insert(0, str(__import__('pathlib').Path(__file__).parent))\n")
+        conf.write("extensions.append('crash')\n")
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    started = time.monotonic()
+    result = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-q", "docs", "docs/_build/html"],
+        cwd=project.root, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    took = time.monotonic() - started
+    assert result.returncode == 2, result.stderr
+    assert "an extension fails while the page is written" in result.stderr
+    assert took < EXAMPLES[HANG][0] / 2, f"{took:.1f} s: the build waited for the run"
+    assert not survivors(listed(project.root, HANG))

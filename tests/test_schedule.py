@@ -9,8 +9,12 @@ overlapped none.
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
 import threading
+
+import pytest
 
 from conftest import FIXTURES
 from mpexamples import sphinxext
@@ -90,8 +94,9 @@ def test_xdist_workers_are_one_session(project):
     )
 
 
-def test_no_thread_of_the_runs_is_left_when_pages_are_read(project, monkeypatch):
-    """Under -j Sphinx forks its readers: the runs' threads must be gone by then.
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
+def test_no_thread_of_the_runs_is_left_when_sphinx_forks(project, monkeypatch):
+    """Under -j Sphinx forks its readers and writers: the runs' threads must be gone by then.
 
     (Under pytest-xdist this process has execnet's own thread, which is why
     in-process -j builds here filter Python 3.12's warning about that fork.)
@@ -101,12 +106,66 @@ def test_no_thread_of_the_runs_is_left_when_pages_are_read(project, monkeypatch)
         "# Two\n\n```{example} fixture_busy_01.py\n```\n\n```{example} fixture_busy_02.py\n```\n"
     )
     alive: list[list[str]] = []
+    fork = os.fork
+
+    def spy():
+        alive.append([t.name for t in threading.enumerate() if t.name.startswith("mpexamples")])
+        return fork()
+
+    monkeypatch.setattr(os, "fork", spy)
+    assert project.runs("-j", "2") == (2, 0)
+    assert alive and not any(alive), alive
+
+
+def test_a_page_is_read_while_its_run_goes_and_shows_its_output_when_written(project, monkeypatch):
+    """Read serially, a page does not wait for its runs: its outputs come when it is written."""
+    examples(project, ["fixture_busy_01"])
+    project.page("# One\n\n```{example} fixture_busy_01.py\n```\n")
+    pending: list[int] = []
     read = sphinxext.run_examples
 
     def spy(app, doctree):
-        alive.append([t.name for t in threading.enumerate() if t.name.startswith("mpexamples")])
         read(app, doctree)
+        pending.append(len(list(doctree.findall(sphinxext.pending_output))))
 
     monkeypatch.setattr(sphinxext, "run_examples", spy)
-    assert project.runs() == (2, 0)
-    assert alive == [[]]
+    assert project.runs() == (1, 0)
+    assert pending == [1]  # the run takes over a second; reading it took far less
+    html = (project.root / "docs/_build/html/index.html").read_text()
+    assert "child exit code 0" in html and "pending" not in html
+    assert 'id="example-examples-fixture-busy-01-py-output"' in html
+
+
+def test_a_run_that_fails_after_its_page_was_read_fails_the_build_and_the_page_is_read_again(
+    project,
+):
+    """The error names the page line; the next build reads the page and runs it again."""
+    examples(project, ["fixture_busy_01"])
+    expectation = project.root / "examples" / "fixture_busy_01.expect"
+    expectation.write_text("---\nchild exit code 7\n")
+    project.page("# One\n\n```{example} fixture_busy_01.py\n```\n")
+    failures = project.root / "docs/_build/doctrees" / sphinxext.WRITE_FAILURES
+    for _ in range(2):  # a failure is never cached: the same again
+        result = project.build()
+        assert result.returncode == 1, result.stderr
+        assert (
+            "index.md:3: ERROR: example examples/fixture_busy_01.py failed under the"
+            in result.stderr
+        )
+        assert project.report()["counts"]["executed"] == 1
+        assert json.loads(failures.read_text()) == ["index"]  # found when written
+    expectation.write_text("---\nchild exit code 0\n")
+    assert project.runs() == (1, 0)
+    assert not failures.exists()
+    assert project.runs() == (0, 0)
+
+
+def test_an_unreadable_list_of_pages_that_failed_when_written_reads_every_page(project):
+    examples(project, ["fixture_busy_01"])
+    project.page("# One\n\n```{example} fixture_busy_01.py\n```\n")
+    assert project.runs() == (1, 0)
+    failures = project.root / "docs/_build/doctrees" / sphinxext.WRITE_FAILURES
+    failures.write_bytes(b"\xff not json")
+    assert project.runs() == (0, 1)  # read again: the run comes from the cache
+    assert not failures.exists()
+    assert project.runs() == (0, 0)

@@ -78,6 +78,9 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("builder-inited", sphinxext.start_runs)
     app.connect("env-before-read-docs", sphinxext.run_ahead)
     app.connect("doctree-read", sphinxext.run_examples)
+    app.add_node(sphinxext.pending_output)
+    # Before other handlers of written pages: they see the outputs.
+    app.connect("doctree-resolved", sphinxext.fill_outputs, priority=400)
     # A chart plots a run its page shows: after run_examples put the outputs in place.
     app.add_node(chartext.chart_node)
     app.add_directive("example-chart", chartext.ExampleChartDirective)
@@ -86,6 +89,8 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("html-page-context", sphinxext.add_noscript_tabs)
     app.add_env_collector(sphinxext.ExampleCollector)
     app.connect("env-updated", sphinxext.check_orphans)
+    # Before the runs are logged: the last ones may still be going.
+    app.connect("build-finished", sphinxext.end_runs, priority=400)
     app.connect("build-finished", sphinxext.log_runs)
     app.connect("build-finished", sphinxext.fail_build)
     # The {api-coverage} tables: which multiprocessing APIs the guide shows, and where.

@@ -156,8 +156,9 @@ def draw_charts(app: Sphinx, doctree: nodes.document) -> None:
             )
             _fail_in_place(app.env, node, message)
             continue
-        # The very run the page shows: its verdict is kept, never run again.
-        verdict = _build(app).runs.ready[example.path, method]
+        # The very run the page shows: its verdict is kept, never run again
+        # (if it is still going, the chart waits for it).
+        verdict = _build(app).runs.verdict(example, expectation, method)
         if verdict.problem:
             message = (
                 f"example-chart: {example.name} failed under the {method!r} start method "

@@ -15,8 +15,16 @@ on the machine (:mod:`.lone`), and that lone run's verdict is the one
 reported.  A failure that overlapped nothing is final at once.
 
 An example whose expectation says ``run: alone`` (a benchmark, or one whose
-point is timing) always runs alone: after the concurrent batch, one by one,
-and never twice, since it overlapped nothing.
+point is timing) always runs alone: one by one, after the concurrent batch
+(:meth:`Runs.prerun`) or before it (:meth:`Runs.start`), and never twice,
+since it overlapped nothing.
+
+:meth:`Runs.prerun` returns once every run is done: the test session's
+way, and a build's that reads pages in parallel (Sphinx forks its readers).
+:meth:`Runs.start` returns once the runs made alone are done, and leaves
+the batch running while a build reads and writes its pages: a page waits
+only for the runs it shows (:meth:`Runs.verdict`), and a failure that must
+be run again alone waits for the whole batch.
 
 :class:`Runs` keeps a :class:`Record` of every run next to its counts, so
 that tools and tests read what ran as data (:meth:`Runs.report`), not from
@@ -28,9 +36,10 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed, wait
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict
@@ -115,17 +124,93 @@ class Runs:
         self.executed = self.cached = self.alone = self.rerun_alone = self.passed_alone = 0
         self.records: list[Record] = []
         self._lock = threading.Lock()
+        # The batch :meth:`start` left running, and its runs not yet asked for.
+        self._pool: ThreadPoolExecutor | None = None
+        self._pending: dict[tuple[Path, str], Future[Verdict]] = {}
+        self._stopped = False
+        self._interrupt_handler: Any = None
 
     def verdict(self, example: Example, expectation: Expectation, method: str) -> Verdict:
-        """The run's verdict: run ahead, or made now (alone if it must be)."""
+        """The run's verdict: run ahead, or made now (alone if it must be).
+
+        A run still going in the background batch is waited for.
+        """
         # Kept, not popped: a second directive showing the same run runs nothing.
         verdict = self.ready.get((example.path, method))
         if verdict is None:
-            verdict = self._run(example, expectation, method)
+            future = self._pending.pop((example.path, method), None)
+            verdict = future.result() if future else self._run(example, expectation, method)
             if verdict.problem and verdict.overlapped:
+                self._wait_for_batch()  # alone means after every other run of the batch
                 verdict = self._run_alone(example, expectation, method)
             self.ready[example.path, method] = verdict
         return verdict
+
+    def waits(self, example: Example, method: str) -> bool:
+        """Whether :meth:`verdict` would wait for the background batch.
+
+        True while the run is going, and for a failure that overlapped other
+        runs (it is run again alone once the batch is over).
+        """
+        future = self._pending.get((example.path, method))
+        if future is None:
+            return False
+        if not future.done():
+            return True
+        verdict = future.result()
+        return bool(verdict.problem and verdict.overlapped)
+
+    def start(self, jobs: list[Job]) -> None:
+        """Make the ``run: alone`` runs, then start the others and return at once.
+
+        The others run ``jobs`` at a time in threads; :meth:`verdict` waits
+        for one when it is asked for, :meth:`finish` for them all, and
+        :meth:`stop` ends them.  Ctrl-C (SIGINT) in the main thread stops
+        them first.  Never fork while the batch is running.
+        """
+        for example, expectation, method in jobs:  # in order: reproducible
+            if expectation.alone:
+                self.ready[example.path, method] = self._run(example, expectation, method)
+        together = [job for job in jobs if not job[1].alone]
+        if not together:
+            return
+        handler = signal.getsignal(signal.SIGINT)
+        # Not if ignored, nor if it kills at once; only the main thread can.
+        if callable(handler) and threading.current_thread() is threading.main_thread():
+            self._interrupt_handler = handler
+            signal.signal(signal.SIGINT, self._on_interrupt)
+        self._pool = ThreadPoolExecutor(self.jobs, thread_name_prefix="mpexamples")
+        for example, expectation, method in together:
+            future = self._pool.submit(self._run, example, expectation, method)
+            self._pending[example.path, method] = future
+
+    def finish(self) -> None:
+        """Wait for what :meth:`start` left running."""
+        if self._pool:
+            self._pool.shutdown()
+            self._pool = None
+            self._restore_interrupt_handler()
+
+    def stop(self) -> None:
+        """Cancel the runs :meth:`start` has not begun, and kill every run going."""
+        self._stopped = True
+        if self._pool:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+            self._restore_interrupt_handler()
+        runner.kill_all()
+
+    def _on_interrupt(self, number: int, frame: Any) -> None:
+        handler = self._interrupt_handler
+        self.stop()
+        handler(number, frame)  # Python's own raises KeyboardInterrupt
+
+    def _restore_interrupt_handler(self) -> None:
+        if self._interrupt_handler and signal.getsignal(signal.SIGINT) == self._on_interrupt:
+            signal.signal(signal.SIGINT, self._interrupt_handler)
+
+    def _wait_for_batch(self) -> None:
+        wait(self._pending.values())
 
     def prerun(self, jobs: list[Job]) -> None:
         """Run ``jobs`` concurrently, then overlapped failures and ``run: alone`` ones alone.
@@ -156,6 +241,8 @@ class Runs:
 
     def _run(self, example: Example, expectation: Expectation, method: str) -> Verdict:
         """A first run (alone if its expectation says so), or the cached pass."""
+        if self._stopped:  # a thread of a stopped batch: start nothing more
+            raise RuntimeError("the runs were stopped")
         cache = self.cache
         digest = key(example, method) if cache else None
         if cache and digest and (result := cache.get(digest)):

@@ -12,12 +12,16 @@ named method and its outputs are shown in tabs (sphinx-inline-tabs), one
 per method.
 
 The directive only records what it was asked for.  Before pages are read,
-every run they need starts at once (:mod:`.schedule`), or comes from the
-cache (:mod:`.cache`).  A ``doctree-read`` handler then takes the checked
-run (:mod:`.example`) and puts source and output in the page.  Any failure
-is logged as an error naming the page line, and fails the build when it
-finishes, with or without ``-W``; a page that failed is read again by the
-next build.  A helper module (see :mod:`.layout`) is shown without a run.
+every run they need starts (:mod:`.schedule`), or comes from the cache
+(:mod:`.cache`).  A ``doctree-read`` handler then puts the source in the
+page, and the checked run's output (:mod:`.example`) if it is done; if it
+is not, a placeholder that ``doctree-resolved`` fills in when the page is
+written, so that Sphinx reads and writes pages while examples run.  (A
+build that reads in parallel, ``-j``, waits for every run before reading.)
+Any failure is logged as an error naming the page line, and fails the
+build when it finishes, with or without ``-W``; a page that failed is read
+again by the next build.  A helper module (see :mod:`.layout`) is shown
+without a run.
 
 State: what each page shows and whether it failed is the environment's
 (:class:`ExampleCollector`, pickled with it, merged after a parallel read);
@@ -26,6 +30,7 @@ the runs of this build, with their threads, are the builder's (:func:`_build`).
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import re
@@ -69,6 +74,10 @@ SHOWN_RUN = "shown_run"
 
 class example_node(nodes.General, nodes.Element):
     """Stands for an example until ``doctree-read`` runs it."""
+
+
+class pending_output(nodes.General, nodes.Element):
+    """Stands for a run's output, not done when its page was read, until the page is written."""
 
 
 class _OptionSpec(dict[str, Callable[[str], Any]]):
@@ -286,22 +295,57 @@ def _show_helper(
 
 def _checked_output(
     app: Sphinx,
-    node: example_node,
+    node: example_node | pending_output,
     example: Example,
     expectation: expect.Expectation,
     method: str,
+    docname: str | None = None,
 ) -> nodes.Element:
-    """The run's captioned output; a failed check is reported at the directive."""
-    verdict = _build(app).runs.verdict(example, expectation, method)
+    """The run's captioned output; a failed check is reported at the directive.
+
+    A run still going gives a :class:`pending_output` instead, which
+    :func:`fill_outputs` replaces when the page is written.
+    """
+    runs = _build(app).runs
+    if docname is None and runs.waits(example, method):
+        pending = pending_output(example=str(example.path), method=method)
+        pending[SHOWN_RUN] = [str(example.path), method]
+        pending.source, pending.line = node.source, node.line
+        return pending
+    verdict = runs.verdict(example, expectation, method)
     if verdict.problem:
         report_failure(
             app.env,
             node,
             f"example {example.name} failed under the {method!r} start method:\n{verdict.problem}",
+            docname,
         )
     output = _output_block(app, node, expectation, verdict.result)
     output[SHOWN_RUN] = [str(example.path), method]  # for a chart of this run (.chartext)
     return output
+
+
+def fill_outputs(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """``doctree-resolved``: each output the page was read without, from its checked run.
+
+    Sphinx saved the environment before writing, so a failure found now
+    is also kept in a file for the next build (:class:`WriteFailures`).
+    """
+    failed = docname in _state(app.env).failed
+    for pending in list(doctree.findall(pending_output)):
+        example = Example.at(Path(pending["example"]), _layout(app.env).root)
+        try:
+            expectation = example.expectation()
+        except expect.ExpectationError as error:  # edited since the page was read
+            _fail_in_place(app.env, pending, f"{example.name}: {error}", docname)
+            continue
+        output = _checked_output(app, pending, example, expectation, pending["method"], docname)
+        output["ids"] = pending["ids"]
+        for ident in output["ids"]:
+            doctree.ids[ident] = output
+        pending.replace_self(output)
+    if not failed and docname in _state(app.env).failed:
+        _build(app).write_failures.note(docname)
 
 
 def choose_start_method(
@@ -462,7 +506,10 @@ def _parse_line_numbers(spec: str, count: int) -> list[int]:
 
 
 def _output_block(
-    app: Sphinx, node: example_node, expectation: expect.Expectation, result: RunResult
+    app: Sphinx,
+    node: example_node | pending_output,
+    expectation: expect.Expectation,
+    result: RunResult,
 ) -> nodes.Element:
     caption = _("Output · Python {python} · {system} · start method {start_method}").format(
         python=result.python, system=result.system, start_method=result.start_method
@@ -485,7 +532,7 @@ def _output_block(
 def _captioned(
     literal: nodes.literal_block,
     caption: str | list[nodes.Node],
-    origin: example_node,
+    origin: nodes.Element,
     classes: list[str],
 ) -> nodes.Element:
     """Wrap like a captioned ``literalinclude`` so themes style both alike."""
@@ -512,15 +559,24 @@ def _set_unique_id(doctree: nodes.document, node: nodes.Element, name: str) -> N
     doctree.ids[candidate] = node
 
 
-def _fail_in_place(env: BuildEnvironment, node: nodes.Element, message: str) -> None:
+def _fail_in_place(
+    env: BuildEnvironment, node: nodes.Element, message: str, docname: str | None = None
+) -> None:
     """Report, and leave the error in the doctree (``keep_warnings`` shows it)."""
-    report_failure(env, node, message)
+    report_failure(env, node, message, docname)
     error = nodes.system_message(message, type="ERROR", level=3, source=node.source, line=node.line)
     node.replace_self(error)
 
 
-def report_failure(env: BuildEnvironment, node: nodes.Node, message: str) -> None:
-    _state(env).note_failure(env.docname)
+def report_failure(
+    env: BuildEnvironment, node: nodes.Node, message: str, docname: str | None = None
+) -> None:
+    """Log ``message`` at ``node``, and have the page read again by the next build.
+
+    ``docname`` names the page for a failure found while writing it; while
+    reading, the page is the one being read.
+    """
+    _state(env).note_failure(docname or env.docname)
     logger.error(message, location=node)
 
 
@@ -540,7 +596,56 @@ class BuildRun:
     """
 
     runs: Runs
+    write_failures: WriteFailures
     orphans: list[str] = field(default_factory=list)
+
+
+class WriteFailures:
+    """The pages whose example failed when the page was written, kept in a file.
+
+    A failure found while reading is kept in the environment, so the next
+    build reads the page again (:class:`ExampleCollector`).  One found
+    while writing (an output filled in by :func:`fill_outputs`) comes after
+    Sphinx saved the environment: it goes in ``path`` at once, with the
+    pages an earlier build put there, which this build reads again
+    (:meth:`earlier`).  A build that finishes leaves only its own.
+    """
+
+    #: In place of the pages, when the file cannot be read.
+    EVERY_PAGE = "*"
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.pages: set[str] = set()
+        self._earlier: set[str] | None = None
+
+    def earlier(self) -> set[str]:
+        """The pages that failed when an earlier build wrote them."""
+        if self._earlier is None:
+            try:
+                self._earlier = set(json.loads(self.path.read_text(encoding="utf-8")))
+            except FileNotFoundError:
+                self._earlier = set()
+            except (OSError, ValueError, TypeError):  # unreadable: read every page again
+                self._earlier = {self.EVERY_PAGE}
+        return self._earlier
+
+    def note(self, docname: str) -> None:
+        self.pages.add(docname)
+        self._save(self.pages | self.earlier())
+
+    def finish(self) -> None:
+        """The build finished: only its own pages stay for the next one."""
+        self._save(self.pages)
+
+    def _save(self, pages: set[str]) -> None:
+        if not pages:
+            self.path.unlink(missing_ok=True)
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        part = self.path.with_name(f"{self.path.name}.{os.getpid()}.part")
+        part.write_text(json.dumps(sorted(pages)) + "\n", encoding="utf-8")
+        part.replace(self.path)
 
 
 #: The builder attribute that holds the :class:`BuildRun`.
@@ -557,11 +662,16 @@ def start_runs(app: Sphinx) -> None:
     )
     cache = Cache(directory) if app.config.example_cache else None
     jobs = app.config.example_jobs or default_jobs()
-    setattr(app.builder, _BUILD_RUN, BuildRun(Runs(cache, jobs)))
+    failures = WriteFailures(Path(app.doctreedir, WRITE_FAILURES))
+    setattr(app.builder, _BUILD_RUN, BuildRun(Runs(cache, jobs), failures))
 
 
 def run_ahead(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
-    """Start every run the pages about to be read need, all at once."""
+    """Start every run the pages about to be read need, all at once.
+
+    Reading serially, the pages are read while the runs go; with ``-j``,
+    once they are done, since Sphinx forks its readers and writers.
+    """
     if not executes(app):
         return
     jobs = {}
@@ -573,11 +683,29 @@ def run_ahead(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
             continue
         for job in scan(source, layout, partial(choose_start_methods, app)):
             jobs[job[0].path, job[2]] = job
-    _build(app).runs.prerun(list(jobs.values()))
+    runs = _build(app).runs
+    if app.parallel > 1:
+        runs.prerun(list(jobs.values()))
+    else:
+        runs.start(list(jobs.values()))
+
+
+def end_runs(app: Sphinx, exception: Exception | None) -> None:
+    """``build-finished``: wait for the runs left going; after an error, kill them."""
+    build = getattr(app.builder, _BUILD_RUN, None)
+    if build is None:
+        return
+    if exception is not None:
+        build.runs.stop()
+        return
+    build.runs.finish()
+    build.write_failures.finish()
 
 
 #: What the build ran, as data (``Runs.report``), written in the doctree folder.
 REPORT = "example-runs.json"
+#: The pages whose example failed when written (:class:`WriteFailures`), in the doctree folder.
+WRITE_FAILURES = "example-write-failures.json"
 
 
 def log_runs(app: Sphinx, exception: Exception | None) -> None:
@@ -657,8 +785,11 @@ class ExampleCollector(EnvironmentCollector):
     ) -> list[str]:
         """Pages that failed, and pages showing a helper that is now an example.
 
-        A failure is never cached.  A helper that got an ``.expect`` must now
-        be run: its page is read again, though no file it depends on changed.
+        A failure is never cached.  A failure found when the page was
+        written is in a file (:class:`WriteFailures`); if that file cannot
+        be read, every page is read again.  A helper that got an
+        ``.expect`` must now be run: its page is read again, though no file
+        it depends on changed.
         """
         state = _state(env)
         became_examples = {
@@ -666,7 +797,10 @@ class ExampleCollector(EnvironmentCollector):
             for docname, paths in state.helpers.items()
             if any(has_expectation(Path(path)) for path in paths)
         }
-        return sorted((state.failed | became_examples) - removed)
+        written = _build(app).write_failures.earlier()
+        if WriteFailures.EVERY_PAGE in written:
+            written = set(env.found_docs)
+        return sorted((state.failed | written | became_examples) - removed)
 
 
 def check_orphans(app: Sphinx, env: BuildEnvironment) -> None:
