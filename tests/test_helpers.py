@@ -142,3 +142,27 @@ def _app_with_write_failures(folder: Path) -> SimpleNamespace:
     """An app as the collector sees it: the build's file of pages that failed when written."""
     build = sphinxext.BuildRun(runs=None, write_failures=sphinxext.WriteFailures(folder / "f.json"))
     return SimpleNamespace(builder=SimpleNamespace(**{sphinxext._BUILD_RUN: build}))
+
+
+def test_a_rebuild_parses_only_the_files_that_changed(project, monkeypatch):
+    """What the examples import is kept with the environment, by content."""
+    from mpexamples import example
+
+    worker = pair(project)
+    (project.root / "examples" / "lone.py").unlink()
+    project.page("# Main\n\n```{example} fixture_pair_main.py\n```\n")
+    assert project.runs() == (1, 0)
+    parsed: list[bytes] = []
+    parse = example._parse_imports
+
+    def spy(source: bytes) -> tuple[str, ...]:
+        parsed.append(source)
+        return parse(source)
+
+    monkeypatch.setattr(example, "_parse_imports", spy)
+    monkeypatch.setattr(example, "_IMPORTS", {})  # as in a new process
+    assert project.runs() == (0, 0)
+    assert parsed == []
+    worker.write_text(worker.read_text() + "\n# edited\n")
+    assert project.runs() == (1, 0)  # its importer runs again
+    assert parsed == [worker.read_bytes()]

@@ -7,7 +7,8 @@ The Sphinx directive and the pytest plugin both go through
 from __future__ import annotations
 
 import ast
-import functools
+import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -97,13 +98,39 @@ class Example:
         return Verdict(result, problem, run.overlapped, run.started, run.ended)
 
 
-@functools.lru_cache(maxsize=1024)
+#: What each source imports, by a digest of its bytes (see :func:`imported_names`).
+_IMPORTS: dict[str, tuple[str, ...]] = {}
+#: The digests this process asked for: what :func:`known_imports` gives.
+_ASKED: set[str] = set()
+
+
 def imported_names(source: bytes) -> tuple[str, ...]:
     """The modules ``source`` imports, by name; none if it does not parse.
 
     Kept by content: a build asks for each example's several times (its
-    page's dependencies, its cache key, its chart), and parsing is the cost.
+    page's dependencies, its cache key, its chart), and parsing is the
+    cost.  A build also keeps them with its environment, so that the next
+    one parses only the files that changed (:func:`remember_imports`).
     """
+    digest = hashlib.blake2b(source, digest_size=16).hexdigest()
+    _ASKED.add(digest)
+    names = _IMPORTS.get(digest)
+    if names is None:
+        names = _IMPORTS[digest] = _parse_imports(source)
+    return names
+
+
+def known_imports() -> dict[str, tuple[str, ...]]:
+    """What the sources this process looked at import, by digest, to keep."""
+    return {digest: _IMPORTS[digest] for digest in _ASKED}
+
+
+def remember_imports(known: Mapping[str, tuple[str, ...]]) -> None:
+    """Take what an earlier process found (:func:`known_imports`)."""
+    _IMPORTS.update(known)
+
+
+def _parse_imports(source: bytes) -> tuple[str, ...]:
     try:
         tree = ast.parse(source)
     except SyntaxError:

@@ -50,7 +50,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from . import expect
 from .cache import Cache
-from .example import Example
+from .example import Example, known_imports, remember_imports
 from .i18n import _
 from .layout import Layout, NotAnExample, has_expectation, lone_message, not_a_file
 from .schedule import Runs, default_jobs, scan
@@ -662,6 +662,7 @@ def start_runs(app: Sphinx) -> None:
     )
     cache = Cache(directory) if app.config.example_cache else None
     jobs = app.config.example_jobs or default_jobs()
+    remember_imports(getattr(app.env, _ENV_IMPORTS, {}))
     failures = WriteFailures(Path(app.doctreedir, WRITE_FAILURES))
     setattr(app.builder, _BUILD_RUN, BuildRun(Runs(cache, jobs), failures))
 
@@ -740,6 +741,10 @@ ENV_VERSION = 1
 
 #: The environment attribute that holds the :class:`_State`.
 _ENV_STATE = "mpexamples"
+#: The environment attribute that holds what the examples import, by
+#: content (:func:`.example.known_imports`): a rebuild parses only the
+#: files that changed.  Bump its number when the parsing finds other names.
+_ENV_IMPORTS = "mpexamples_imports_1"
 
 
 def _state(env: BuildEnvironment) -> _State:
@@ -831,6 +836,7 @@ def check_orphans(app: Sphinx, env: BuildEnvironment) -> None:
     for message in orphans:
         logger.error(message)
     _build(app).orphans = orphans
+    setattr(env, _ENV_IMPORTS, known_imports())  # saved with the environment
 
 
 def fail_build(app: Sphinx, exception: Exception | None) -> None:
