@@ -3,7 +3,9 @@
 Run with ``tox -e bench``.  Every figure comes from this one run on this
 machine, so the ratios compare like with like even when the machine is
 busy; seconds are printed only to explain them.  Each timing is the median
-of ``--repeat`` runs.  Builds work on copies of the site in a temporary
+of ``--repeat`` runs; the no-change rebuilds, ours and the no-execution
+one, are taken in turns, at least 5 of each, since the machine's speed
+drifts over minutes.  Builds work on copies of the site in a temporary
 folder, so the work tree is never touched.
 
 The exit status is 1 if a correctness check fails (a rebuild ran the wrong
@@ -204,8 +206,9 @@ class Bench:
         site, plain = self.copy("rebuild"), self.copy("noexec-rebuild")
         self.build(site)
         self.build(plain, "noexec")
-        rebuild = self.median(lambda: self.build(site, runs=0).wall)
-        plain_rebuild = self.median(lambda: self.build(plain, "noexec").wall)
+        rebuild, plain_rebuild = self.in_turns(
+            lambda: self.build(site, runs=0).wall, lambda: self.build(plain, "noexec").wall
+        )
         self.ratio("no-change rebuild (runs 0) / no-execution rebuild",
                    rebuild, plain_rebuild, 1.2)  # fmt: skip
         self.edit_one(site)
@@ -265,6 +268,15 @@ class Bench:
 
     def median(self, measure) -> float:
         return statistics.median(measure() for _ in range(self.repeat))
+
+    def in_turns(self, measure, base) -> tuple[float, float]:
+        """Medians of two sub-second measures taken in turns, at least 5 of each.
+
+        A shared machine speeds up and slows down over minutes: taken one
+        block after the other, their ratio would follow that drift.
+        """
+        pairs = [(measure(), base()) for _ in range(max(5, self.repeat))]
+        return statistics.median(a for a, _ in pairs), statistics.median(b for _, b in pairs)
 
     def reader_costs(self, noexec: Build, clean: Build) -> None:
         """What the reader's site adds: the Chinese word index, the English edition."""
