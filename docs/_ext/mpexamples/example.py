@@ -100,8 +100,8 @@ class Example:
 
 #: What each source imports, by a digest of its bytes (see :func:`imported_names`).
 _IMPORTS: dict[str, tuple[str, ...]] = {}
-#: The digests this process asked for: what :func:`known_imports` gives.
-_ASKED: set[str] = set()
+#: The entries this process asked for: what :func:`known_imports` gives.
+_ASKED: dict[str, tuple[str, ...]] = {}
 
 
 def imported_names(source: bytes) -> tuple[str, ...]:
@@ -113,16 +113,16 @@ def imported_names(source: bytes) -> tuple[str, ...]:
     one parses only the files that changed (:func:`remember_imports`).
     """
     digest = hashlib.blake2b(source, digest_size=16).hexdigest()
-    _ASKED.add(digest)
     names = _IMPORTS.get(digest)
     if names is None:
         names = _IMPORTS[digest] = _parse_imports(source)
+    _ASKED[digest] = names
     return names
 
 
 def known_imports() -> dict[str, tuple[str, ...]]:
     """What the sources this process looked at import, by digest, to keep."""
-    return {digest: _IMPORTS[digest] for digest in _ASKED}
+    return dict(_ASKED)
 
 
 def remember_imports(known: Mapping[str, tuple[str, ...]]) -> None:
