@@ -169,3 +169,16 @@ def test_an_unreadable_list_of_pages_that_failed_when_written_reads_every_page(p
     assert project.runs() == (0, 1)  # read again: the run comes from the cache
     assert not failures.exists()
     assert project.runs() == (0, 0)
+
+
+def test_a_list_of_pages_that_cannot_be_written_is_an_error_not_a_crash(project):
+    examples(project, ["fixture_busy_01"])
+    project.page("# One\n\n```{example} fixture_busy_01.py\n```\n")
+    assert project.runs() == (1, 0)
+    failures = project.root / "docs/_build/doctrees" / sphinxext.WRITE_FAILURES
+    failures.mkdir()  # cannot be read, nor replaced
+    result = project.build()
+    assert result.returncode == 1, result.stderr
+    assert f"ERROR: cannot keep the pages that failed when written in {failures}" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert project.report()["counts"]["cached"] == 1  # the page was read again

@@ -618,6 +618,7 @@ class WriteFailures:
         self.path = path
         self.pages: set[str] = set()
         self._earlier: set[str] | None = None
+        self.broken = False  # the file could not be written: the build fails
 
     def earlier(self) -> set[str]:
         """The pages that failed when an earlier build wrote them."""
@@ -639,13 +640,19 @@ class WriteFailures:
         self._save(self.pages)
 
     def _save(self, pages: set[str]) -> None:
-        if not pages:
-            self.path.unlink(missing_ok=True)
-            return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        part = self.path.with_name(f"{self.path.name}.{os.getpid()}.part")
-        part.write_text(json.dumps(sorted(pages)) + "\n", encoding="utf-8")
-        part.replace(self.path)
+        try:
+            if not pages:
+                self.path.unlink(missing_ok=True)
+                return
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            part = self.path.with_name(f"{self.path.name}.{os.getpid()}.part")
+            part.write_text(json.dumps(sorted(pages)) + "\n", encoding="utf-8")
+            part.replace(self.path)
+        except OSError as error:  # the next build might not read a failed page again
+            self.broken = True
+            logger.error(
+                "cannot keep the pages that failed when written in %s: %s", self.path, error
+            )
 
 
 #: The builder attribute that holds the :class:`BuildRun`.
@@ -853,6 +860,8 @@ def fail_build(app: Sphinx, exception: Exception | None) -> None:
             failed,
             orphans,
         )
+        app.statuscode = 1
+    if _build(app).write_failures.broken:
         app.statuscode = 1
 
 
