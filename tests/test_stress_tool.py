@@ -69,6 +69,32 @@ def test_a_stop_signal_ends_the_hogs_and_the_run_and_kills_the_tool(number):
     assert not survivors(list(tree)), {pid: tree[pid] for pid in tree if alive(pid)}
 
 
+@pytest.mark.parametrize("number", [signal.SIGTERM, signal.SIGHUP], ids=["TERM", "HUP"])
+def test_a_stop_signal_kills_the_tool_whatever_its_clean_up_raises(number):
+    """A clean-up the signal interrupts may fail in turn: the tool still dies of the signal."""
+    script = textwrap.dedent(
+        f"""
+        import os, sys, time
+        sys.path.insert(0, "tools")
+        import stress
+
+        def work():
+            try:
+                os.kill(os.getpid(), {int(number)})
+                time.sleep(30)
+            finally:  # as removing a folder the child still writes to may
+                raise OSError(39, "Directory not empty")
+
+        stress.stress = work
+        sys.exit(stress.main())
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == -number, result.stderr
+
+
 def test_hogs_pytest_and_its_examples_end_once_the_tool_is_killed():
     tool = _start_tool()
     try:

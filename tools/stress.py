@@ -57,6 +57,8 @@ while os.getppid() == parent:
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 #: The pytest or sphinx-build running now, for a stop signal to reach.
 _child: subprocess.Popen[str] | None = None
+#: The stop signal this tool got, if any: whatever happens next, it dies of it.
+_stopped_by: int | None = None
 
 
 class Stopped(Exception):
@@ -64,6 +66,8 @@ class Stopped(Exception):
 
 
 def _stop(number: int, frame: object) -> None:
+    global _stopped_by
+    _stopped_by = number
     if _child is not None and _child.poll() is None:
         _child.send_signal(number)  # it kills its examples, then dies
     raise Stopped(number)
@@ -72,16 +76,22 @@ def _stop(number: int, frame: object) -> None:
 def main() -> int:
     for number in STOP_SIGNALS:
         signal.signal(number, _stop)
+    code = 1
     try:
-        return stress()
-    except Stopped as stop:  # the child was waited for, the hogs stopped
-        number = stop.args[0]
-        signal.signal(number, signal.SIG_DFL)
-        os.kill(os.getpid(), number)  # die of it: the exit status stays honest
-        raise
-    finally:  # a signal once the work is done: die of it, not of a stray Stopped
+        code = stress()
+    except BaseException:
+        # Stopped, or what replaced it on the way out: an error in a clean-up
+        # it interrupted (a temporary folder its child was still writing to).
+        if _stopped_by is None:
+            raise
+    finally:  # a signal from now on kills at once
         for number in STOP_SIGNALS:
             signal.signal(number, signal.SIG_DFL)
+    if _stopped_by is not None:  # the child was waited for, the hogs stopped
+        os.kill(os.getpid(), _stopped_by)  # die of it: the exit status stays honest
+        time.sleep(1)
+        os._exit(128 + _stopped_by)
+    return code
 
 
 def stress() -> int:
