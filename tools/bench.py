@@ -3,9 +3,10 @@
 Run with ``tox -e bench``.  Every figure comes from this one run on this
 machine, so the ratios compare like with like even when the machine is
 busy; seconds are printed only to explain them.  Each timing is the median
-of ``--repeat`` runs; the no-change rebuilds, ours and the no-execution
-one, are taken in turns, at least 5 of each, since the machine's speed
-drifts over minutes.  Builds work on copies of the site in a temporary
+of ``--repeat`` runs.  The builds a ratio compares are taken in turns
+(no-execution, clean, programoutput's; ours and the no-execution rebuild,
+at least 5 of each), since the machine's speed drifts over minutes.
+Builds work on copies of the site in a temporary
 folder, so the work tree is never touched.
 
 The exit status is 1 if a correctness check fails (a rebuild ran the wrong
@@ -184,6 +185,8 @@ class Bench:
         self.marked_alone: set[str] = set()
         self.longest = 0.0
         self.broken: list[str] = []
+        #: Wall seconds of the builds where programoutput runs the examples.
+        self.other: list[float] = []
 
     def run(self) -> int:
         processes.become_subreaper()  # orphans of a build are reaped here, and counted
@@ -223,7 +226,7 @@ class Bench:
         self.bound(f"  the least any runner could take on {CORES} cores: their CPU / cores",
                    serial.least(suite), together)  # fmt: skip
 
-        other = self.median(lambda: self.build(self.copy("programoutput"), "programoutput").wall)
+        other = statistics.median(self.other)  # taken in turns with the 1x builds
         alone = serial.total(self.marked_alone, BUILD_METHOD)
         self.cost("clean build / sphinxcontrib-programoutput clean build", clean.wall, other)
         self.ratio("clean build, runs alone aside / programoutput's, runs alone aside",
@@ -360,10 +363,21 @@ class Bench:
             self.broken.append(f"build in {site} ran these more than once: {twice}")
 
     def scaled(self, copies: int) -> tuple[Build, Build]:
-        """The no-execution and clean builds of the site with ``copies`` of each example."""
-        noexec = medians([self.build(self.copy("noexec", copies), "noexec") for _ in self.times])
-        clean = medians([self.build(self.copy("clean", copies)) for _ in self.times])
-        return noexec, clean
+        """The no-execution and clean builds of the site with ``copies`` of each example.
+
+        Taken in turns, as every pair of builds that a ratio compares: the
+        machine's speed drifts over minutes.  With one copy, the build where
+        programoutput runs the examples takes its turn too (:attr:`other`).
+        """
+        rounds = []
+        for _ in self.times:
+            noexec = self.build(self.copy("noexec", copies), "noexec")
+            clean = self.build(self.copy("clean", copies))
+            if copies == 1:
+                site = self.copy("programoutput")
+                self.other.append(self.build(site, "programoutput").wall)
+            rounds.append((noexec, clean))
+        return medians([n for n, _ in rounds]), medians([c for _, c in rounds])
 
     @property
     def times(self) -> range:
