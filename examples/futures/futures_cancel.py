@@ -1,7 +1,6 @@
 """Future.cancel() and shutdown(cancel_futures=True) (Python 3.9+)."""
 
 import multiprocessing
-import time
 from concurrent.futures import ProcessPoolExecutor
 
 started = release = None  # set in each worker by init_worker
@@ -34,14 +33,9 @@ if __name__ == "__main__":
         rest = [executor.submit(square, x) for x in range(1, 7)]
         print(f"cancel the running task: {first.cancel()}")
         print(f"cancel the last task: {rest[-1].cancel()}")
-        executor.shutdown(wait=False, cancel_futures=True)
-        # The executor's thread cancels the waiting tasks a moment later.
-        # Wait for it: leaving the block calls shutdown() again, with
-        # cancel_futures=False, which would undo a request not yet seen.
-        while not all(future.cancelled() for future in rest[2:]):
-            time.sleep(0.01)
-        release_event.set()
-    # Leaving the block called shutdown(wait=True): all is settled.
+        # Free the worker only once shutdown() has cancelled task 5.
+        rest[4].add_done_callback(lambda future: release_event.set())
+        executor.shutdown(cancel_futures=True)  # waits for every task
     for name, future in [("first", first), *enumerate(rest, 1)]:
         state = "cancelled" if future.cancelled() else future.result()
         print(f"{name}: {state}")
