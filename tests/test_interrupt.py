@@ -10,12 +10,15 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
+from pathlib import Path
 
 import pytest
 
 from conftest import PLUGIN_PATH, ROOT, kill_listed, listed, survivors
 from conftest import stop as stop_process
+from mpexamples import runner
 
 #: Ctrl-C goes to the terminal's whole foreground group; CI systems and
 #: editors send SIGTERM, a closed terminal SIGHUP, to the main process only.
@@ -186,3 +189,51 @@ def test_an_error_in_the_build_kills_the_runs_still_going(project, no_leak):
     assert "an extension fails while the page is written" in result.stderr
     assert took < EXAMPLES[HANG][0] / 2, f"{took:.1f} s: the build waited for the run"
     assert not survivors(listed(project.root, HANG))
+
+
+def sleeper(project) -> Path:
+    path = project.root / "examples" / "sleeper.py"
+    path.write_text("import time\n\nprint('up', flush=True)\ntime.sleep(60)\n")
+    return path
+
+
+def test_no_example_starts_once_a_stop_signal_came(project, monkeypatch):
+    started = []
+    monkeypatch.setattr(runner.subprocess, "Popen", lambda *a, **k: started.append(a))
+    monkeypatch.setattr(runner, "_stopping", True)
+    with pytest.raises(RuntimeError, match="not started: a stop signal came"):
+        runner.run(sleeper(project), project.root, start_method="spawn", timeout=30)
+    assert started == []
+
+
+def test_a_stop_signal_kills_an_example_another_thread_is_still_starting(project, monkeypatch):
+    # The handler's kill must see a run whose process exists but which its
+    # thread has not registered yet, or that run outlives the tool.
+    real_popen = runner.subprocess.Popen
+    forked = threading.Event()
+
+    def slow_popen(*args, **kwargs):
+        process = real_popen(*args, **kwargs)
+        forked.set()
+        time.sleep(0.5)  # the thread registers it only now
+        return process
+
+    monkeypatch.setattr(runner.subprocess, "Popen", slow_popen)
+    errors = []
+
+    def start():
+        try:
+            runner.run(sleeper(project), project.root, start_method="spawn", timeout=30)
+        except RuntimeError as error:
+            errors.append(str(error))
+
+    thread = threading.Thread(target=start)
+    thread.start()
+    assert forked.wait(10)
+    monkeypatch.setattr(runner, "_stopping", True)  # as _on_stop_signal does
+    runner._wait_for_launches()
+    assert runner._launching == 0  # registered: kill_all sees it
+    runner.kill_all()
+    thread.join(10)
+    assert not thread.is_alive(), "the run went on until its timeout"
+    assert errors == [] or "stop signal" in errors[0]

@@ -68,13 +68,17 @@ _running: dict[int, _Run] = {}
 _launching = 0
 #: Reentrant: the signal handler may run while the main thread holds it.
 _running_lock = threading.RLock()
+#: Set by a stop signal: from then on no example may start.
+_stopping = False
+#: ``launching`` is set while this thread starts an example.
+_here = threading.local()
 _at_exit_registered = False
 
 
 def _forget_runs() -> None:
     """In a forked child: the parent's runs are not ours to kill."""
-    global _running, _launching, _running_lock
-    _running, _launching, _running_lock = {}, 0, threading.RLock()
+    global _running, _launching, _running_lock, _stopping
+    _running, _launching, _running_lock, _stopping = {}, 0, threading.RLock(), False
 
 
 os.register_at_fork(after_in_child=_forget_runs)
@@ -138,6 +142,11 @@ def run(example: Path, root: Path, *, start_method: str, timeout: float) -> RunR
     started = time.monotonic()
     global _launching
     with _running_lock:
+        if _stop_came():
+            os.close(master)
+            os.close(slave)
+            raise RuntimeError(f"not started: a stop signal came ({relative})")
+        _here.launching = True  # before the count: a stop handler waits for the others
         _launching += 1  # until registered, a sweep must not take it for an orphan
     try:
         process = subprocess.Popen(
@@ -153,6 +162,7 @@ def run(example: Path, root: Path, *, start_method: str, timeout: float) -> RunR
         os.close(master)
         with _running_lock:
             _launching -= 1
+            _here.launching = False
         raise
     finally:
         os.close(slave)
@@ -160,6 +170,12 @@ def run(example: Path, root: Path, *, start_method: str, timeout: float) -> RunR
     with _running_lock:
         _running[process.pid] = record
         _launching -= 1
+        _here.launching = False
+        stopping = _stop_came()
+    if stopping:  # registered after the handler's kill: end it here
+        _end(record)
+        os.close(master)
+        raise RuntimeError(f"killed: a stop signal came ({relative})")
     try:
         output, timed_out, alive = _read_until_exit(master, record, started + timeout, root)
     finally:  # also on Ctrl-C: nothing the example started survives
@@ -395,7 +411,11 @@ def install_signal_handlers() -> None:
 
 
 def _on_stop_signal(number: int, frame: object) -> None:
+    global _stopping
+    with _running_lock:
+        _stopping = True
     try:
+        _wait_for_launches()
         kill_all()
     finally:  # even if a process survived SIGKILL: we still stop
         _forward(number)
@@ -407,6 +427,26 @@ def _on_stop_signal(number: int, frame: object) -> None:
             os.kill(os.getpid(), number)  # dies here: the exit status names the signal
             time.sleep(1)
             os._exit(128 + number)
+
+
+def _stop_came() -> bool:
+    """Whether a stop signal came (read anew: another thread sets it)."""
+    return _stopping
+
+
+def _wait_for_launches(seconds: float = KILL_SECONDS) -> None:
+    """Let the examples other threads are starting be registered, for ``kill_all``.
+
+    No new one starts once ``_stopping`` is set.  A start this thread was
+    making when the signal came cannot finish: ``_forward`` signals it.
+    """
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with _running_lock:
+            others = _launching - getattr(_here, "launching", False)
+        if others <= 0:
+            return
+        time.sleep(0.01)
 
 
 def _forward(number: int) -> None:
